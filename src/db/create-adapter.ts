@@ -1,0 +1,25 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { providerOf, sqliteFilePath } from './provider.ts';
+
+export interface AdapterOptions {
+  /** Connections in the PostgreSQL pool. @default 10 */
+  poolSize?: number;
+}
+
+/** The Prisma driver adapter for a DATABASE_URL: better-sqlite3 for `file:`, pg for `postgresql://`. */
+export function createAdapter(databaseUrl: string, options: AdapterOptions = {}): SqlMigrationAwareDriverAdapterFactory {
+  if (providerOf(databaseUrl) === 'sqlite') {
+    const file = sqliteFilePath(databaseUrl);
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    return new PrismaBetterSqlite3({ url: file });
+  }
+  const { searchParams } = new URL(databaseUrl);
+  const schema = searchParams.get('schema') ?? undefined;
+  // `?schema=` selects a PostgreSQL schema; search_path makes unqualified DDL and queries land there too.
+  const pool = { connectionString: databaseUrl, max: options.poolSize ?? 10 };
+  return new PrismaPg(schema ? { ...pool, options: `-c search_path="${schema}"` } : pool, { schema });
+}

@@ -1,0 +1,106 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { providers, type Provider } from './provider.ts';
+
+const require = createRequire(import.meta.url);
+const datamodelGenerator = fileURLToPath(new URL('./datamodel-generator.ts', import.meta.url));
+
+export interface GenerateOptions {
+  /** The user's schema. @default prisma/schema.prisma */
+  schemaPath: string;
+  /** Where per-provider clients go (`<outDir>/<provider>/`). @default src/generated */
+  outDir: string;
+}
+
+export interface GenerateResult {
+  provider: Provider;
+  ok: boolean;
+  /** Prisma's message when generation failed (e.g. a native type the provider lacks). */
+  error?: string;
+}
+
+/** The provider a schema's `datasource` block declares. */
+export function declaredProvider(schema: string): Provider {
+  const match = /datasource\s+\w+\s*{[^}]*provider\s*=\s*"(\w+)"/.exec(schema);
+  const provider = match?.[1] === 'postgres' ? 'postgresql' : match?.[1];
+  if (!providers.includes(provider as Provider)) {
+    throw new Error(`schema.prisma: datasource provider must be "sqlite" or "postgresql", got "${match?.[1] ?? 'none'}"`);
+  }
+  return provider as Provider;
+}
+
+/**
+ * The user's schema rewritten for one provider: its own generator blocks replaced by Cairn's
+ * (Prisma client + datamodel.json), the datasource provider set. Line numbers of the models are
+ * kept (generators are replaced by blank lines, Cairn's are appended) so Prisma's errors point
+ * at the user's file.
+ */
+export function schemaForProvider(schema: string, provider: Provider, outDir: string): string {
+  const withoutGenerators = schema.replace(/^generator\s+\w+\s*{[^}]*}/gm, (block) => block.replace(/[^\n]/g, ''));
+  const withProvider = withoutGenerators.replace(
+    /(datasource\s+\w+\s*{[^}]*provider\s*=\s*)"\w+"/,
+    `$1"${provider}"`,
+  );
+  return `${withProvider}
+generator client {
+  provider = "prisma-client"
+  output   = ${JSON.stringify(join(outDir, 'client'))}
+}
+generator cairn {
+  provider = ${JSON.stringify(`node --import tsx ${datamodelGenerator}`)}
+  output   = ${JSON.stringify(join(outDir, 'datamodel.json'))}
+}
+`;
+}
+
+/**
+ * Runs `prisma generate` once per provider. The declared provider must succeed; the other one is
+ * best-effort (a schema with provider-specific types or scalar lists only runs where it can).
+ */
+export async function generateClients(options: GenerateOptions): Promise<GenerateResult[]> {
+  const schemaPath = resolve(options.schemaPath);
+  const schema = readFileSync(schemaPath, 'utf8');
+  const declared = declaredProvider(schema);
+  const results: GenerateResult[] = [];
+  for (const provider of [declared, ...providers.filter((p) => p !== declared)]) {
+    const outDir = resolve(options.outDir, provider);
+    rmSync(outDir, { recursive: true, force: true });
+    mkdirSync(outDir, { recursive: true });
+    const providerSchema = join(outDir, 'schema.prisma');
+    writeFileSync(providerSchema, schemaForProvider(schema, provider, outDir));
+    const error = await runPrismaGenerate(providerSchema, schemaPath);
+    if (error) rmSync(outDir, { recursive: true, force: true });
+    if (error && provider === declared) throw new Error(error);
+    results.push({ provider, ok: !error, error });
+  }
+  return results;
+}
+
+/** Prisma's CLI insists a schema-engine binary exists even though generate never runs it. */
+function schemaEngineEnv(): Record<string, string> {
+  if (process.env.PRISMA_SCHEMA_ENGINE_BINARY) return {};
+  const enginesDir = dirname(require.resolve('@prisma/engines/package.json'));
+  if (readdirSync(enginesDir).some((f) => f.startsWith('schema-engine'))) return {};
+  const placeholder = join(enginesDir, 'cairn-placeholder-schema-engine');
+  if (!existsSync(placeholder)) writeFileSync(placeholder, '');
+  return { PRISMA_SCHEMA_ENGINE_BINARY: placeholder };
+}
+
+function runPrismaGenerate(providerSchema: string, userSchemaPath: string): Promise<string | undefined> {
+  const cli = require.resolve('prisma/build/index.js');
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, [cli, 'generate', '--schema', providerSchema, '--no-hints'], {
+      env: { ...process.env, ...schemaEngineEnv(), PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('close', (code) =>
+      resolvePromise(code === 0 ? undefined : output.replaceAll(providerSchema, userSchemaPath).trim()),
+    );
+  });
+}

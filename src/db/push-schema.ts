@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { createAdapter } from './create-adapter.ts';
+import { withPgCharAsText } from './pg-char-workaround.ts';
+import { openSchemaEngine } from './schema-engine.ts';
+
+export interface PushOptions {
+  databaseUrl: string;
+  /** The provider-specific schema written by `cairn generate` (`<generated>/<provider>/schema.prisma`). */
+  schemaPath: string;
+  /** Apply changes that lose data (dropped columns or tables). @default false */
+  acceptDataLoss?: boolean;
+}
+
+export interface PushResult {
+  executedSteps: number;
+  warnings: string[];
+}
+
+/** Thrown when the push would lose data or cannot run; names every reason Prisma gave. */
+export class SchemaPushError extends Error {
+  constructor(readonly warnings: string[], readonly unexecutable: string[]) {
+    super(
+      [
+        'The database was left unchanged: bringing it in line with the schema would',
+        ...[...unexecutable, ...warnings].map((line) => `  - ${line}`),
+        warnings.length && !unexecutable.length ? 'Run `cairn db push --accept-data-loss` to apply it anyway.' : '',
+      ]
+        .filter(Boolean)
+        .join('\n'),
+    );
+    this.name = 'SchemaPushError';
+  }
+}
+
+/** Brings the database in line with the schema (`prisma db push`), through the wasm schema engine. */
+export async function pushSchema(options: PushOptions): Promise<PushResult> {
+  const content = readFileSync(options.schemaPath, 'utf8');
+  const adapter = withPgCharAsText(createAdapter(options.databaseUrl, { poolSize: 1 }));
+  const engine = await openSchemaEngine({ path: options.schemaPath, content }, adapter);
+  try {
+    const result = await engine.schemaPush({
+      force: options.acceptDataLoss ?? false,
+      schema: { files: [{ path: options.schemaPath, content }] },
+      filters: { externalTables: [], externalEnums: [] },
+    });
+    if (result.unexecutable.length || (result.warnings.length && !options.acceptDataLoss)) {
+      throw new SchemaPushError(result.warnings, result.unexecutable);
+    }
+    return { executedSteps: result.executedSteps, warnings: result.warnings };
+  } finally {
+    engine.free();
+  }
+}
