@@ -1,0 +1,77 @@
+import { resolve } from 'node:path';
+import { providerOf, type Provider } from '../db/provider.ts';
+
+/** Cairn's whole configuration, validated once at boot and frozen. */
+export interface Config {
+  /** `NODE_ENV`: development shows GraphiQL and unmasked errors. @default "development" */
+  env: 'development' | 'production' | 'test';
+  /** `PORT` the HTTP server listens on. @default 4000 */
+  port: number;
+  /** `HOST` to bind. @default "0.0.0.0" */
+  host: string;
+  /** `DATABASE_URL`: `file:` (SQLite) or `postgresql://`. @default "file:./data/cairn.db" */
+  databaseUrl: string;
+  provider: Provider;
+  /** `CAIRN_SCHEMA`: the user's Prisma schema. @default "prisma/schema.prisma" */
+  schemaPath: string;
+  /** `CAIRN_GENERATED_DIR`: output of `cairn generate`. @default "src/generated" */
+  generatedDir: string;
+  /**
+   * `CAIRN_SYNC_SCHEMA`: `push` brings the database in line with the schema at boot (never with
+   * data loss); `off` leaves it to `cairn migrate deploy`. @default "push", "off" in production
+   */
+  syncSchema: 'push' | 'off';
+  /** `CAIRN_MAX_PAGE_SIZE`: the most rows one list, relation list or connection page returns. @default 100 */
+  maxPageSize: number;
+  /** `CAIRN_DB_POOL_SIZE`: PostgreSQL connections per instance. @default 10 */
+  dbPoolSize: number;
+  /** `CAIRN_GRAPHIQL`: serve GraphiQL at /graphql. @default true outside production */
+  graphiql: boolean;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and validates the configuration from the environment; `overrides` win (tests, CLI flags). */
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Readonly<Config> {
+  const mode = oneOf('NODE_ENV', env.NODE_ENV ?? 'development', ['development', 'production', 'test'] as const);
+  const databaseUrl = overrides.databaseUrl ?? env.DATABASE_URL ?? 'file:./data/cairn.db';
+  const config: Config = {
+    env: mode,
+    port: integer('PORT', env.PORT, 4000, 0, 65535),
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl,
+    provider: providerOf(databaseUrl),
+    schemaPath: resolve(env.CAIRN_SCHEMA ?? 'prisma/schema.prisma'),
+    generatedDir: resolve(env.CAIRN_GENERATED_DIR ?? 'src/generated'),
+    syncSchema: oneOf('CAIRN_SYNC_SCHEMA', env.CAIRN_SYNC_SCHEMA ?? (mode === 'production' ? 'off' : 'push'), [
+      'push',
+      'off',
+    ] as const),
+    maxPageSize: integer('CAIRN_MAX_PAGE_SIZE', env.CAIRN_MAX_PAGE_SIZE, 100, 1, 10_000),
+    dbPoolSize: integer('CAIRN_DB_POOL_SIZE', env.CAIRN_DB_POOL_SIZE, 10, 1, 1000),
+    graphiql: boolean('CAIRN_GRAPHIQL', env.CAIRN_GRAPHIQL, mode !== 'production'),
+    ...overrides,
+  };
+  return Object.freeze(config);
+}
+
+function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function boolean(name: string, raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes'].includes(raw)) return true;
+  if (['0', 'false', 'no'].includes(raw)) return false;
+  throw new Error(`${name} must be true or false, got "${raw}"`);
+}
+
+function oneOf<T extends string>(name: string, raw: string, allowed: readonly T[]): T {
+  if (!allowed.includes(raw as T)) throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw as T;
+}

@@ -1,0 +1,27 @@
+import { createAdapter } from './create-adapter.ts';
+import type { DbClient, Generated } from './load-generated.ts';
+
+export interface QueryEvent {
+  query: string;
+  params: string;
+  duration: number;
+}
+
+export interface DbOptions {
+  databaseUrl: string;
+  generated: Generated;
+  poolSize?: number;
+  /** Receives every SQL statement Prisma sends (tests count them to catch N+1). */
+  onQuery?: (event: QueryEvent) => void;
+}
+
+/** A Prisma client on the driver adapter that fits the URL. */
+export function createDb(options: DbOptions): DbClient {
+  const adapter = createAdapter(options.databaseUrl, { poolSize: options.poolSize });
+  const client = new options.generated.PrismaClient({
+    adapter,
+    log: options.onQuery ? [{ emit: 'event', level: 'query' }] : [],
+  });
+  if (options.onQuery) client.$on('query', options.onQuery);
+  return client;
+}

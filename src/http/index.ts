@@ -1,0 +1,1 @@
+export { createCairnYoga, type CairnYoga, type YogaOptions } from './create-yoga.ts';

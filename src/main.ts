@@ -1,0 +1,20 @@
+import { buildApp } from './app.ts';
+import { loadConfig } from './config/index.ts';
+
+const config = loadConfig();
+const app = await buildApp({ config });
+const { url } = await app.start();
+console.log(`Cairn serving ${config.provider} at ${url}${config.graphiql ? ' (GraphiQL enabled)' : ''}`);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.log(`${signal}: shutting down`);
+    app.stop().then(
+      () => process.exit(0),
+      (error) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,95 @@
+import type { Model } from '../../db/index.ts';
+import { names } from '../names.ts';
+import { aggregateSelection } from './aggregates.ts';
+import { listOf, type Kit } from './kit.ts';
+import { listArgs, toFindManyArgs, type ListArgs } from './list-args.ts';
+import { orderByInput, orderByWithAggregationInput } from './order-by.ts';
+import type { Translator } from './translate.ts';
+import { compoundKey, havingInput, whereInput, whereUniqueInput } from './where.ts';
+
+/** Prisma's client property for a model: `post` for Post, `blogPost` for BlogPost. */
+export const delegateOf = (model: Model) => model.name.charAt(0).toLowerCase() + model.name.slice(1);
+
+/** `post`, `posts`, `postsConnection`, `postsCount`, `postsAggregate`, `postsGroupBy`. */
+export function registerModelQueries(
+  kit: Kit,
+  translate: Translator,
+  model: Model,
+  types: { aggregate: unknown; groupBy: unknown },
+): void {
+  const delegate = delegateOf(model);
+  const where = whereInput(kit, model);
+  const cursorKey = model.primaryKey ? compoundKey(model, model.primaryKey.fields) : model.fields.find((f) => f.isId)!.name;
+  const idOrder = (model.primaryKey?.fields ?? [cursorKey]).map((f) => ({ [f]: 'asc' }));
+
+  kit.builder.queryFields((t: any) => ({
+    [names.single(model.name)]: t.prismaField({
+      type: model.name,
+      nullable: true,
+      description: `One ${model.name} by a unique field, or null.`,
+      args: { where: t.arg({ type: whereUniqueInput(kit, model), required: true }) },
+      resolve: (query: object, _root: unknown, args: { where: unknown }, ctx: any) =>
+        ctx.db[delegate].findUnique({ ...query, where: translate.where(model, args.where) }),
+    }),
+
+    [names.list(model.name)]: t.prismaField({
+      type: [model.name],
+      args: listArgs(kit, t, model),
+      resolve: (query: object, _root: unknown, args: ListArgs, ctx: any) =>
+        ctx.db[delegate].findMany({ ...query, ...toFindManyArgs(translate, model, args) }),
+    }),
+
+    [names.connection(model.name)]: t.prismaConnection({
+      type: model.name,
+      cursor: cursorKey,
+      description: `Relay connection over ${model.name}; pages of at most ${kit.maxPageSize}.`,
+      args: { where: t.arg({ type: where }), orderBy: t.arg(listOf(orderByInput(kit, model))) },
+      totalCount: (_parent: unknown, args: ListArgs, ctx: any) =>
+        ctx.db[delegate].count({ where: translate.where(model, args.where) }),
+      resolve: (query: object, _parent: unknown, args: ListArgs, ctx: any) =>
+        ctx.db[delegate].findMany({
+          ...query,
+          where: translate.where(model, args.where),
+          // The id breaks ties so cursors stay stable under any ordering.
+          orderBy: [...((translate.orderBy(model, args.orderBy) as object[]) ?? []), ...idOrder],
+        }),
+    }, { name: `${model.name}Connection` }, { name: `${model.name}Edge` }),
+
+    [names.count(model.name)]: t.int({
+      args: { where: t.arg({ type: where }) },
+      resolve: (_root: unknown, args: ListArgs, ctx: any) =>
+        ctx.db[delegate].count({ where: translate.where(model, args.where) }),
+    }),
+
+    [names.aggregate(model.name)]: t.field({
+      type: types.aggregate,
+      args: { where: t.arg({ type: where }) },
+      resolve: (_root: unknown, args: ListArgs, ctx: any, info: any) =>
+        ctx.db[delegate].aggregate({ where: translate.where(model, args.where), ...aggregateSelection(info) }),
+    }),
+
+    [names.groupBy(model.name)]: t.field({
+      type: [types.groupBy],
+      args: {
+        by: t.arg({ type: [names.scalarFieldEnum(model.name)], required: true }),
+        where: t.arg({ type: where }),
+        having: t.arg({ type: havingInput(kit, model) }),
+        orderBy: t.arg(listOf(orderByWithAggregationInput(kit, model))),
+        skip: t.arg({ type: 'Int' }),
+        take: t.arg({ type: 'Int' }),
+      },
+      resolve: (_root: unknown, args: ListArgs & { by: string[]; having?: unknown }, ctx: any, info: any) => {
+        const orderBy = translate.orderBy(model, args.orderBy) as object[] | undefined;
+        return ctx.db[delegate].groupBy({
+          by: args.by,
+          where: translate.where(model, args.where),
+          having: translate.where(model, args.having),
+          // Prisma needs an order to page groups; grouping fields are a stable default.
+          orderBy: orderBy?.length ? orderBy : args.by.map((f) => ({ [f]: 'asc' })),
+          ...translate.page(args),
+          ...aggregateSelection(info),
+        });
+      },
+    }),
+  }));
+}
