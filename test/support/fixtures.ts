@@ -1,0 +1,15 @@
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Schemas the integration suites run against; the example app plus fixtures unlike it. */
+export const fixtures = {
+  /** The example app in prisma/ (a blog: users, posts, comments, tags, follows). */
+  blog: { schema: `${root}prisma/schema.prisma`, generated: `${root}src/generated` },
+  /** Composite ids, compound uniques, Json/Decimal/BigInt/Bytes, enums, self-relations, implicit m2m. */
+  catalog: { schema: `${root}test/fixtures/catalog/schema.prisma`, generated: `${root}test/fixtures/catalog/generated` },
+  /** PostgreSQL-only: scalar lists. */
+  pglists: { schema: `${root}test/fixtures/pglists/schema.prisma`, generated: `${root}test/fixtures/pglists/generated` },
+} as const;
+
+export type FixtureName = keyof typeof fixtures;

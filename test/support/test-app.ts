@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { describe } from 'vitest';
+import { buildApp, type App } from '../../src/app.ts';
+import { loadConfig } from '../../src/config/index.ts';
+import { loadGenerated, type Provider } from '../../src/db/index.ts';
+import { fixtures, type FixtureName } from './fixtures.ts';
+
+/** PostgreSQL suites run when this is set (CI sets it); SQLite suites always run. */
+export const postgresUrl = process.env.TEST_POSTGRES_URL;
+export const testProviders: Provider[] = postgresUrl ? ['sqlite', 'postgresql'] : ['sqlite'];
+
+/** `describe` once per database provider available. */
+export function describeEachProvider(name: string, body: (provider: Provider) => void, only?: Provider[]): void {
+  for (const provider of testProviders.filter((p) => !only || only.includes(p))) {
+    describe(`${name} [${provider}]`, () => body(provider));
+  }
+}
+
+export interface GraphQLResponse<T = any> {
+  data?: T;
+  errors?: { message: string; path?: string[]; extensions: { code: string; [key: string]: unknown } }[];
+}
+
+export interface TestApp {
+  app: App;
+  provider: Provider;
+  /** POSTs a GraphQL operation through `yoga.fetch` (the real HTTP handler, no socket). */
+  gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** SQL statements sent since the last `resetQueries()`. */
+  queries: string[];
+  resetQueries(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * The production factory (`buildApp`) on a fresh database of its own: a temporary SQLite file, or
+ * a new PostgreSQL schema, pushed from the fixture's schema and dropped on close.
+ */
+export async function createTestApp(fixture: FixtureName, provider: Provider, env: Record<string, string> = {}): Promise<TestApp> {
+  const { databaseUrl, drop } = await createTestDatabase(provider);
+  const queries: string[] = [];
+  const generated = await loadGenerated(fixtures[fixture].generated, provider);
+  const config = loadConfig({ NODE_ENV: 'test', ...env }, { databaseUrl, port: 0, host: '127.0.0.1', syncSchema: 'push' });
+  const app = await buildApp({ config, generated, onQuery: (e) => queries.push(e.query), logError: () => {} });
+  return {
+    app,
+    provider,
+    queries,
+    resetQueries: () => queries.splice(0),
+    async gql(query, variables, headers = {}) {
+      const response = await app.yoga.fetch('http://cairn.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as GraphQLResponse;
+    },
+    async close() {
+      await app.stop();
+      await drop();
+    },
+  };
+}
+
+/** Statements that carry data (not BEGIN/COMMIT/SAVEPOINT bookkeeping). */
+export const dataStatements = (queries: string[]) => queries.filter((q) => /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)/i.test(q));
+
+async function createTestDatabase(provider: Provider): Promise<{ databaseUrl: string; drop: () => Promise<void> }> {
+  if (provider === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'cairn-test-'));
+    return { databaseUrl: `file:${join(dir, 'test.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  if (!postgresUrl) throw new Error('TEST_POSTGRES_URL is not set');
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const url = new URL(postgresUrl);
+  url.searchParams.set('schema', schema);
+  return {
+    databaseUrl: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: postgresUrl });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.end();
+    },
+  };
+}
