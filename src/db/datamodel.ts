@@ -1,4 +1,4 @@
-import type { DMMF } from '@prisma/dmmf';
+import type * as DMMF from '@prisma/dmmf';
 import type { Provider } from './provider.ts';
 
 /** A model as Prisma's DMMF describes it (fields, primary key, unique indexes, `///` docs). */

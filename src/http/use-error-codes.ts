@@ -9,7 +9,7 @@ export function useErrorCodes(): Plugin {
       if (result instanceof Error && 'nodes' in result) replaceParseResult(toBadInput(result as GraphQLError));
     },
     onValidate: () => ({ valid, result, setResult }) => {
-      if (!valid) setResult(result.map(toBadInput));
+      if (!valid) setResult(result.map((error) => toBadInput(error as GraphQLError)));
     },
   };
 }

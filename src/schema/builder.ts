@@ -46,7 +46,6 @@ export function createBuilder({ datamodel, maxPageSize }: BuilderOptions): Build
       cursorType: 'String',
       nodeQueryOptions: false,
       nodesQueryOptions: false,
-      edgesFieldOptions: { nullable: false },
       nodeFieldOptions: { nullable: false },
     },
   });

@@ -14,7 +14,7 @@ export function registerModelObject(kit: Kit, translate: Translator, model: Mode
   kit.builder.prismaObject(model.name as never, {
     description: model.documentation,
     fields: (t: any) => {
-      const fields: Record<string, unknown> = {};
+      const fields: Record<string, any> = {};
       for (const field of model.fields) {
         if (field.kind !== 'object') {
           const type = kit.scalarType(field);

@@ -14,12 +14,12 @@ export function scalarFilter(kit: Kit, type: string, isEnum = false): unknown {
 export function withAggregatesFilter(kit: Kit, type: string, isEnum = false): unknown {
   const name = names.withAggregatesFilter(type);
   return kit.defineInput(name, (t) => {
-    const own = type === 'JSON' ? {} : filterFields(kit, t, type, isEnum, name);
+    const own: Record<string, any> = type === 'JSON' ? {} : filterFields(kit, t, type, isEnum, name);
     const same = type === 'JSON' ? null : scalarFilter(kit, type, isEnum);
     return {
       ...own,
       _count: t.field({ type: scalarFilter(kit, 'Int') as never }),
-      ...(same && { _min: t.field({ type: same as never }), _max: t.field({ type: same as never }) }),
+      ...(same ? { _min: t.field({ type: same as never }), _max: t.field({ type: same as never }) } : {}),
       ...(numeric.has(type) && {
         _avg: t.field({ type: scalarFilter(kit, type === 'Decimal' ? 'Decimal' : 'Float') as never }),
         _sum: t.field({ type: same as never }),
