@@ -1,0 +1,33 @@
+# Cairn image: multi-stage, non-root, needs nothing beyond the npm registry and Debian's packages.
+# Node 24 is the newest LTS line better-sqlite3 12 builds for (see README "Deployment").
+
+FROM node:24-bookworm-slim AS build
+# better-sqlite3 compiles from source when its prebuilt download is unreachable.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json prisma.config.ts ./
+COPY bin ./bin
+COPY prisma ./prisma
+COPY src ./src
+# npm ci's postinstall runs `cairn generate`: Prisma clients + datamodel + schema.graphql, offline.
+RUN npm ci --no-audit --no-fund
+RUN npm run typecheck
+RUN npm prune --omit=dev
+
+FROM node:24-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    PORT=4000 \
+    DATABASE_URL=file:/data/cairn.db
+WORKDIR /app
+RUN mkdir -p /data && chown node:node /data
+COPY --from=build --chown=node:node /app /app
+USER node
+EXPOSE 4000
+VOLUME ["/data"]
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# `cairn start`: applies pending migrations (or, with no migrations folder, a non-destructive
+# schema push), then serves.
+CMD ["node", "bin/cairn.js", "start"]
