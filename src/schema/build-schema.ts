@@ -1,5 +1,6 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import type { Datamodel } from '../db/index.ts';
+import { apiDatamodel } from './api-datamodel.ts';
 import { createBuilder } from './builder.ts';
 import { registerAggregateTypes } from './crud/aggregates.ts';
 import { registerEnums } from './crud/enums.ts';
@@ -18,7 +19,8 @@ export interface BuildSchemaOptions {
 }
 
 /** Walks the datamodel and builds the whole GraphQL schema; nothing in here is model-specific. */
-export function buildSchema({ datamodel, maxPageSize = 100, dbNull }: BuildSchemaOptions): GraphQLSchema {
+export function buildSchema({ datamodel: fullDatamodel, maxPageSize = 100, dbNull }: BuildSchemaOptions): GraphQLSchema {
+  const datamodel = apiDatamodel(fullDatamodel);
   const builder = createBuilder({ datamodel, maxPageSize });
   const kit = createKit(builder, datamodel, maxPageSize);
   const translate = createTranslator(datamodel, maxPageSize, dbNull);
