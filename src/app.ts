@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from './config/index.ts';
 import { createDb, loadGenerated, pushSchema, type DbClient, type Generated, type QueryEvent } from './db/index.ts';
-import { createCairnYoga, type CairnYoga } from './http/index.ts';
+import { createCairnYoga, createContextFactory, type CairnYoga } from './http/index.ts';
 import { buildSchema } from './schema/index.ts';
 
 export interface AppOptions {
@@ -39,7 +39,7 @@ export async function buildApp({ config, generated: given, onQuery, logError }: 
   });
   const yoga = createCairnYoga({
     schema,
-    context: () => ({ db }),
+    context: createContextFactory({ db }),
     isReady: async () => {
       await db.$queryRawUnsafe('SELECT 1');
       return true;

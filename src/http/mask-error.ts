@@ -16,7 +16,9 @@ export function createMaskError(options: { development: boolean; log: (error: un
     if (!known) options.log(original);
     const result =
       known ?? internal(options.development && original instanceof Error ? original.message : 'Unexpected error.');
-    return new GraphQLError(result.message, {
+    // graphql-js prefixes a scalar's own error with where the value sat (`… at "data.price"; …`): keep that.
+    const message = known && isCairnError(original) && graphqlError ? graphqlError.message : result.message;
+    return new GraphQLError(message, {
       nodes: graphqlError?.nodes,
       path: graphqlError?.path,
       source: graphqlError?.source,

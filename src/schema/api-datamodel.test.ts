@@ -40,7 +40,7 @@ describe('apiDatamodel', () => {
   });
   it('refuses to hide a primary key field', () => {
     const bad = structuredClone(datamodel);
-    bad.models[0]!.fields[0] = field('id', { isId: true, documentation: '@hidden' });
+    (bad.models[0]!.fields as Field[])[0] = field('id', { isId: true, documentation: '@hidden' });
     expect(() => apiDatamodel(bad)).toThrow(/primary key cannot be @hidden/);
   });
 });

@@ -26,9 +26,17 @@ const DateTime = new GraphQLScalarType({
   parseLiteral: (ast) => parseDate(ast.kind === Kind.STRING ? ast.value : undefined),
 });
 
+// A date, or a date-time with its zone: without one, `Date` would read it in the server's local time.
+const isoDateTime = /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+
 function parseDate(value: unknown): Date {
-  const date = typeof value === 'string' ? new Date(value) : undefined;
-  if (!date || Number.isNaN(date.getTime())) throw badInput(`DateTime expects an ISO-8601 string, got ${JSON.stringify(value)}`);
+  const [, year, month, day] = (typeof value === 'string' && isoDateTime.exec(value)) || [];
+  const date = day ? new Date(value as string) : undefined;
+  // `Date` rolls impossible days over (Feb 30 becomes Mar 1); a typo must not become another day.
+  const daysInMonth = new Date(Date.UTC(Number(year), Number(month), 0)).getUTCDate();
+  if (!date || Number.isNaN(date.getTime()) || Number(day) > daysInMonth) {
+    throw badInput(`DateTime expects an ISO-8601 string, got ${JSON.stringify(value)}`);
+  }
   return date;
 }
 

@@ -70,7 +70,8 @@ function jsonFilter(kit: Kit): unknown {
       string_contains: t.string(),
       string_starts_with: t.string(),
       string_ends_with: t.string(),
-      array_contains: t.field({ type: 'JSON' as never }),
+      // Prisma's SQLite JSON filter has no array_contains.
+      ...(kit.isPostgres && { array_contains: t.field({ type: 'JSON' as never }) }),
       array_starts_with: t.field({ type: 'JSON' as never }),
       array_ends_with: t.field({ type: 'JSON' as never }),
     }),
