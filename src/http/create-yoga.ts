@@ -1,4 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Context } from '../schema/index.ts';
 import { createMaskError } from './mask-error.ts';
@@ -29,6 +30,8 @@ export function createCairnYoga(options: YogaOptions): CairnYoga {
     healthCheckEndpoint: '/health',
     landingPage: false,
     graphiql: options.graphiql ? { title: 'Cairn', defaultQuery: '{ __typename }' } : false,
+    // GraphiQL's assets come from the npm package, not a CDN, so it works air-gapped too.
+    renderGraphiQL,
     context: ({ request }) => options.context(request),
     maskedErrors: {
       maskError: createMaskError({ development: options.development, log: options.logError ?? console.error }),
