@@ -27,7 +27,7 @@ it('codegen turns the SDL and example operations into typed documents that tsc c
   const tsconfig = join(root, 'test/.tsconfig.codegen.json');
   writeFileSync(
     tsconfig,
-    JSON.stringify({ extends: '../tsconfig.json', include: ['operations/typed-usage.ts'], compilerOptions: { noEmit: true } }),
+    JSON.stringify({ extends: '../tsconfig.json', include: ['operations/typed-usage.ts'], exclude: [], compilerOptions: { noEmit: true } }),
   );
   const tsc = join(root, 'node_modules/typescript/bin/tsc');
   const result = await promisify(execFile)(process.execPath, [tsc, '-p', tsconfig]).catch((error) => error);

@@ -1,4 +1,5 @@
 import { badInput, conflict, notFound, type CairnError } from '../errors.ts';
+import { foreignKeyFields, uniqueFieldSets, type Datamodel } from './datamodel.ts';
 
 interface PrismaLikeError {
   name?: string;
@@ -10,31 +11,44 @@ interface PrismaLikeError {
 /**
  * The one place Prisma's errors become client errors: unique violations are CONFLICT naming the
  * fields, missing rows NOT_FOUND, broken references and invalid arguments BAD_USER_INPUT.
- * Returns undefined for anything else (which is then masked as an internal error).
+ * Returns undefined for anything else (which is then masked as an internal error). With the
+ * `datamodel`, constraints the driver reports only by name are traced back to their fields.
  */
-export function translatePrismaError(error: unknown): CairnError | undefined {
+export function translatePrismaError(error: unknown, datamodel?: Datamodel): CairnError | undefined {
   const e = error as PrismaLikeError;
   if (e?.name === 'PrismaClientValidationError') return badInput(validationMessage(e.message));
   if (e?.name !== 'PrismaClientKnownRequestError') return undefined;
   const model = e.meta?.modelName as string | undefined;
   const cause = e.meta?.driverAdapterError?.cause;
-  const fields: string[] | undefined = cause?.constraint?.fields ?? asList(e.meta?.target);
+  // PostgreSQL's driver reports only the constraint's name (`Category_name_parentId_key`).
+  const index = cause?.constraint?.index as string | undefined;
+  const fields: string[] | undefined =
+    cause?.constraint?.fields ?? asList(e.meta?.target) ?? constraintFields(datamodel, model, index);
   switch (e.code) {
-    case 'P2002':
-      return conflict(`A ${model ?? 'row'} with this ${fields?.join(', ') ?? 'unique value'} already exists`, {
-        model,
-        fields,
-      });
+    case 'P2002': {
+      const constraint = cause?.constraint?.fields ? undefined : index;
+      const what = fields?.join(', ') ?? 'unique value';
+      const named = constraint ? ` (constraint ${constraint})` : '';
+      return conflict(`A ${model ?? 'row'} with this ${what} already exists${named}`, { model, fields, constraint });
+    }
     case 'P2025':
     case 'P2018':
     case 'P2015':
     case 'P2001':
+    case 'P2017': // a nested delete/disconnect of a row that is not related
       return notFound(firstSentence(e.meta?.cause ?? e.message, `No ${model ?? 'row'} matches the given where`), { model });
     case 'P2003': {
-      const constraint = cause?.constraint?.index ?? cause?.constraint?.fields?.join(', ') ?? e.meta?.field_name;
-      return badInput(`Foreign key constraint violated${constraint ? ` (${constraint})` : ''}: the referenced row does not exist or is still referenced`, {
+      const constraint = index ?? cause?.constraint?.fields?.join(', ') ?? e.meta?.field_name;
+      // SQLite names no constraint: name the foreign keys the row holds instead.
+      const keys = fields ?? foreignKeysOf(datamodel, model);
+      const on = [
+        model && ` on ${model}${keys ? ` (${keys.join(' or ')})` : ''}`,
+        constraint && constraint !== keys?.join(', ') && ` constraint ${constraint}`,
+      ].filter(Boolean);
+      return badInput(`Foreign key constraint violated${on.join(',')}: the referenced row does not exist or is still referenced`, {
         model,
         constraint,
+        fields: keys,
       });
     }
     case 'P2014':
@@ -49,6 +63,26 @@ export function translatePrismaError(error: unknown): CairnError | undefined {
     default:
       return undefined;
   }
+}
+
+/** The fields behind a constraint with Prisma's default name: `Post_pkey`, `Post_slug_key`, `Post_authorId_fkey`. */
+function constraintFields(datamodel: Datamodel | undefined, modelName: string | undefined, constraint: string | undefined) {
+  const model = datamodel?.models.find((m) => m.name === modelName);
+  if (!model || !constraint) return undefined;
+  const table = model.dbName ?? model.name;
+  const column = (name: string) => (model.fields.find((f) => f.name === name) as { dbName?: string | null } | undefined)?.dbName ?? name;
+  const named = (fields: readonly string[], suffix: string) => `${table}_${fields.map(column).join('_')}_${suffix}`;
+  const primaryKey = model.primaryKey?.fields ?? model.fields.filter((f) => f.isId).map((f) => f.name);
+  if (constraint === `${table}_pkey`) return [...primaryKey];
+  const unique = uniqueFieldSets(model).find((set) => named(set, 'key') === constraint);
+  const foreign = model.fields.find((f) => f.relationFromFields?.length && named(f.relationFromFields, 'fkey') === constraint);
+  return unique ?? foreign?.relationFromFields ?? undefined;
+}
+
+function foreignKeysOf(datamodel: Datamodel | undefined, modelName: string | undefined) {
+  const model = datamodel?.models.find((m) => m.name === modelName);
+  const keys = model ? [...foreignKeyFields(model)] : [];
+  return keys.length ? keys : undefined;
 }
 
 const asList = (value: unknown) => (Array.isArray(value) ? (value as string[]) : typeof value === 'string' ? [value] : undefined);

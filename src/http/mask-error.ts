@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { translatePrismaError } from '../db/index.ts';
+import { translatePrismaError, type Datamodel } from '../db/index.ts';
 import { badInput, internal, isCairnError, type CairnError } from '../errors.ts';
 
 /**
@@ -8,16 +8,18 @@ import { badInput, internal, isCairnError, type CairnError } from '../errors.ts'
  * unknown fields) become BAD_USER_INPUT, anything else is INTERNAL_SERVER_ERROR — its message
  * shown only in development.
  */
-export function createMaskError(options: { development: boolean; log: (error: unknown) => void }) {
+export function createMaskError(options: { development: boolean; log: (error: unknown) => void; datamodel?: Datamodel }) {
   return (error: unknown): Error => {
     const graphqlError = error instanceof GraphQLError ? error : undefined;
     const original = graphqlError?.originalError ?? error;
-    const known = classify(original, graphqlError);
+    const known = classify(original, graphqlError, options.datamodel);
     if (!known) options.log(original);
     const result =
       known ?? internal(options.development && original instanceof Error ? original.message : 'Unexpected error.');
-    // graphql-js prefixes a scalar's own error with where the value sat (`… at "data.price"; …`): keep that.
-    const message = known && isCairnError(original) && graphqlError ? graphqlError.message : result.message;
+    // graphql-js prefixes a scalar's own error with where the value sat (`… at "data.price"; …`): keep
+    // that, for Cairn's scalars and the built-in ones (`Int cannot represent …`) alike.
+    const located = isCairnError(original) || original instanceof GraphQLError;
+    const message = known && located && graphqlError ? graphqlError.message : result.message;
     return new GraphQLError(message, {
       nodes: graphqlError?.nodes,
       path: graphqlError?.path,
@@ -28,16 +30,16 @@ export function createMaskError(options: { development: boolean; log: (error: un
   };
 }
 
-function classify(original: unknown, graphqlError: GraphQLError | undefined): CairnError | undefined {
+function classify(original: unknown, graphqlError: GraphQLError | undefined, datamodel?: Datamodel): CairnError | undefined {
   if (isCairnError(original)) return original;
-  const prisma = translatePrismaError(original);
+  const prisma = translatePrismaError(original, datamodel);
   if (prisma) return prisma;
   if ((original as Error)?.name === 'PothosValidationError') return badInput((original as Error).message);
   // A GraphQLError that wraps nothing comes from graphql-js itself: the request was invalid.
   if (graphqlError && (!graphqlError.originalError || graphqlError.originalError === graphqlError)) {
     return badInput(graphqlError.message);
   }
-  if (original instanceof GraphQLError && original !== graphqlError) return classify(original.originalError, original);
+  if (original instanceof GraphQLError && original !== graphqlError) return classify(original.originalError, original, datamodel);
   return undefined;
 }
 

@@ -19,7 +19,10 @@ export function withAggregatesFilter(kit: Kit, type: string, isEnum = false): un
     return {
       ...own,
       _count: t.field({ type: scalarFilter(kit, 'Int') as never }),
-      ...(same ? { _min: t.field({ type: same as never }), _max: t.field({ type: same as never }) } : {}),
+      // PostgreSQL has no min/max of bytea or boolean (see aggregateFields).
+      ...(same && !(kit.isPostgres && (type === 'Bytes' || type === 'Boolean'))
+        ? { _min: t.field({ type: same as never }), _max: t.field({ type: same as never }) }
+        : {}),
       ...(numeric.has(type) && {
         _avg: t.field({ type: scalarFilter(kit, type === 'Decimal' ? 'Decimal' : 'Float') as never }),
         _sum: t.field({ type: same as never }),
