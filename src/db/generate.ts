@@ -2,11 +2,17 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { providers, type Provider } from './provider.ts';
 
 const require = createRequire(import.meta.url);
 const datamodelGenerator = fileURLToPath(new URL('./datamodel-generator.ts', import.meta.url));
+// An absolute loader URL: `--import tsx` would resolve from wherever prisma runs the generator.
+const tsxLoader = (() => {
+  const manifest = require.resolve('tsx/package.json');
+  const entry = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports: { '.': string } }).exports['.'];
+  return pathToFileURL(join(dirname(manifest), entry)).href;
+})();
 
 export interface GenerateOptions {
   /** The user's schema. @default prisma/schema.prisma */
@@ -50,7 +56,7 @@ generator client {
   output   = ${JSON.stringify(join(outDir, 'client'))}
 }
 generator cairn {
-  provider = ${JSON.stringify(`node --import tsx ${datamodelGenerator}`)}
+  provider = ${JSON.stringify(`node --import ${tsxLoader} ${datamodelGenerator}`)}
   output   = ${JSON.stringify(join(outDir, 'datamodel.json'))}
 }
 `;
@@ -69,6 +75,8 @@ export async function generateClients(options: GenerateOptions): Promise<Generat
     const outDir = resolve(options.outDir, provider);
     rmSync(outDir, { recursive: true, force: true });
     mkdirSync(outDir, { recursive: true });
+    // The client is ESM TypeScript; say so, wherever the output lives (tsx would load it as CommonJS).
+    writeFileSync(join(outDir, 'package.json'), '{ "type": "module" }\n');
     const providerSchema = join(outDir, 'schema.prisma');
     writeFileSync(providerSchema, schemaForProvider(schema, provider, outDir));
     const error = await runPrismaGenerate(providerSchema, schemaPath);

@@ -1,7 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createAdapter } from './create-adapter.ts';
-import { withPgCharAsText } from './pg-char-workaround.ts';
-import { openSchemaEngine } from './schema-engine.ts';
+import { withMigrationSession } from './migrate/index.ts';
 
 export interface PushOptions {
   databaseUrl: string;
@@ -32,22 +30,23 @@ export class SchemaPushError extends Error {
   }
 }
 
-/** Brings the database in line with the schema (`prisma db push`), through the wasm schema engine. */
+/**
+ * Brings the database in line with the schema (`prisma db push`), through the wasm schema engine,
+ * on a migration session: one connection, closed afterwards. Like `prisma db push`, it takes no
+ * migration lock (test suites push many schemas of one database at once).
+ */
 export async function pushSchema(options: PushOptions): Promise<PushResult> {
   const content = readFileSync(options.schemaPath, 'utf8');
-  const adapter = withPgCharAsText(createAdapter(options.databaseUrl, { poolSize: 1 }));
-  const engine = await openSchemaEngine({ path: options.schemaPath, content }, adapter);
-  try {
+  const schema = { path: options.schemaPath, content };
+  return withMigrationSession({ databaseUrl: options.databaseUrl, schema, lock: false }, async ({ engine }) => {
     const result = await engine.schemaPush({
       force: options.acceptDataLoss ?? false,
-      schema: { files: [{ path: options.schemaPath, content }] },
+      schema: { files: [schema] },
       filters: { externalTables: [], externalEnums: [] },
     });
     if (result.unexecutable.length || (result.warnings.length && !options.acceptDataLoss)) {
       throw new SchemaPushError(result.warnings, result.unexecutable);
     }
     return { executedSteps: result.executedSteps, warnings: result.warnings };
-  } finally {
-    engine.free();
-  }
+  });
 }

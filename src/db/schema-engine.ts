@@ -15,13 +15,25 @@ function loadBindings() {
     const bgPath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
     const bg = await import('@prisma/schema-engine-wasm/schema_engine_bg');
     const wasm = await readFile(bgPath.replace(/\.js$/, '.wasm'));
-    const { instance } = await WebAssembly.instantiate(wasm, { './schema_engine_bg.js': bg });
+    const { instance } = await WebAssembly.instantiate(wasm, { './schema_engine_bg.js': withUnrefTimers(bg) });
     (globalThis as Record<string, unknown>).PRISMA_WASM_PANIC_REGISTRY ??= { set_message() {} };
     bg.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
     return bg;
   })();
   return bindings;
+}
+
+/**
+ * The engine arms timers (e.g. a 10 s timeout around PostgreSQL's advisory lock) and never clears
+ * them; unref'd, they no longer keep a finished CLI process alive for their full duration.
+ */
+function withUnrefTimers(bg: object): WebAssembly.ModuleImports {
+  const imports = { ...bg } as WebAssembly.ModuleImports;
+  for (const name of Object.keys(imports).filter((key) => key.startsWith('__wbg_setTimeout_'))) {
+    imports[name] = (callback: () => void, ms: number) => setTimeout(callback, ms >>> 0).unref();
+  }
+  return imports;
 }
 
 /**

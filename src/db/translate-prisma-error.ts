@@ -51,8 +51,11 @@ export function translatePrismaError(error: unknown, datamodel?: Datamodel): Cai
         fields: keys,
       });
     }
-    case 'P2014':
-      return badInput(`The change would break the required relation ${e.meta?.relation_name ?? ''} of ${model ?? 'a row'}`.trim(), { model });
+    case 'P2014': {
+      // Prisma names the relation `relation_name` for to-one changes and `relation` for to-many ones.
+      const relation = (e.meta?.relation_name ?? e.meta?.relation) as string | undefined;
+      return badInput(`The change would break the required relation ${relation ? `${relation} ` : ''}of ${model ?? 'a row'}`, { model, relation });
+    }
     case 'P2000':
     case 'P2011':
     case 'P2012':

@@ -18,24 +18,26 @@ export async function applyPendingMigrations(session: MigrationSession, migratio
   let names: string[];
   try {
     ({ appliedMigrationNames: names } = await session.engine.applyMigrations({
-      migrationsList: migrationList(migrationsDir),
+      migrationsList: migrationList(migrationsDir, session.provider),
       filters: { externalTables: [], externalEnums: [] },
     }));
   } catch (error) {
-    throw translateApplyError(session.explain(error));
+    // The wasm engine raises the bare database error; the failing migration is only named in its span trace.
+    const failed = /apply_script\s+with migration_name="([^"]+)"/.exec((error as Error).message ?? '')?.[1];
+    throw translateApplyError(session.explain(error), failed);
   }
   const onDisk = new Map(readMigrations(migrationsDir).map((m) => [m.name, m.sql ?? '']));
   return names.map((name) => ({ name, changes: summarizeMigration(onDisk.get(name) ?? '') }));
 }
 
-function translateApplyError(error: Error & { code?: string }): Error {
-  const name = /Migration name: (\S+)/.exec(error.message)?.[1] ?? /`([^`]+)` migration/.exec(error.message)?.[1];
-  if (error.code === 'P3018' && name) {
-    const dbError = /Database error:\s*([\s\S]*?)(?:\n\s*DbError|$)/.exec(error.message)?.[1]?.trim();
-    return new MigrateError('P3018', `Migration ${name} failed to apply:\n${dbError ?? error.message}`, failedMigrationSteps(name), {
-      migrationName: name,
+function translateApplyError(error: Error & { code?: string }, failed: string | undefined): Error {
+  if (failed) {
+    const dbError = error.message.replace(/^external connector error\s*/, '').replace(/^Error querying the database: /, '');
+    return new MigrateError('P3018', `Migration ${failed} failed to apply:\n  ${dbError}`, failedMigrationSteps(failed), {
+      migrationName: failed,
     });
   }
+  const name = /`([^`]+)` migration/.exec(error.message)?.[1];
   if (error.code === 'P3009' && name) {
     return new MigrateError('P3009', `Migration ${name} failed in an earlier run; no migration is applied until it is resolved.`,
       failedMigrationSteps(name), { migrationName: name });

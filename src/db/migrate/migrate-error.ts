@@ -20,7 +20,7 @@ export class MigrateError extends Error {
 export function failedMigrationSteps(name: string): string[] {
   return [
     `Undo whatever part of ${name} did apply (migrations are not run in a transaction), or finish it by hand.`,
-    `Fix prisma/migrations/${name}/migration.sql if the SQL is wrong.`,
+    `Fix ${name}/migration.sql in the migrations folder if the SQL is wrong.`,
     `Run \`cairn migrate resolve --rolled-back ${name}\` so it is applied again, then \`cairn migrate deploy\`.`,
     `(If you completed it by hand instead: \`cairn migrate resolve --applied ${name}\`.)`,
   ];

@@ -56,12 +56,15 @@ export function readMigrations(migrationsDir: string): MigrationOnDisk[] {
     });
 }
 
-/** The engine's view of the folder, built like Prisma's CLI builds it. */
-export function migrationList(migrationsDir: string, only?: ReadonlySet<string>): MigrationList {
+/**
+ * The engine's view of the folder, built like Prisma's CLI builds it. Without a lockfile (no
+ * migration yet) the engine cannot tell the provider for diffs, so one for `provider` stands in.
+ */
+export function migrationList(migrationsDir: string, provider: Provider, only?: ReadonlySet<string>): MigrationList {
   const lockPath = join(migrationsDir, lockfileName);
   return {
     baseDir: migrationsDir,
-    lockfile: { path: lockfileName, content: existsSync(lockPath) ? readFileSync(lockPath, 'utf8') : null },
+    lockfile: { path: lockfileName, content: existsSync(lockPath) ? readFileSync(lockPath, 'utf8') : lockfileContent(provider) },
     shadowDbInitScript: '',
     migrationDirectories: readMigrations(migrationsDir)
       .filter((m) => !only || only.has(m.name))

@@ -5,7 +5,7 @@ import { withPgCharAsText } from '../pg-char-workaround.ts';
 import { providerOf, type Provider } from '../provider.ts';
 import { openSchemaEngine } from '../schema-engine.ts';
 import { patchConnection, type ErrorSink } from './patch-connection.ts';
-import { connectPgShadowDatabase } from './pg-shadow-database.ts';
+import { createPgShadowDatabases } from './pg-shadow-database.ts';
 
 export interface MigrationSessionOptions {
   databaseUrl: string;
@@ -17,6 +17,8 @@ export interface MigrationSessionOptions {
 export interface MigrationSession {
   readonly provider: Provider;
   readonly engine: SchemaEngine;
+  /** The schema the engine was opened with (a bare datasource block when none was given). */
+  readonly schema: { path: string; content: string };
   /** Rows of a query run on the engine's connection (same session, so same locks). */
   query(sql: string): Promise<Record<string, unknown>[]>;
   execute(sql: string): Promise<void>;
@@ -38,36 +40,39 @@ export async function openMigrationSession(options: MigrationSessionOptions): Pr
   const main = patchConnection(await factory.connect(), sink);
   const disposeMain = main.dispose.bind(main);
   main.dispose = async () => {}; // the engine must not close the session's connection
+  const pgShadows = provider === 'postgresql' ? createPgShadowDatabases(options.databaseUrl, main) : undefined;
+  const closeConnections = async () => {
+    try {
+      await pgShadows?.dispose();
+    } finally {
+      await disposeMain();
+    }
+  };
 
   const sessionFactory: SqlMigrationAwareDriverAdapterFactory = {
     provider: factory.provider,
     adapterName: factory.adapterName,
     connect: async () => main,
-    connectToShadowDb: async () =>
-      patchConnection(
-        provider === 'postgresql'
-          ? await connectPgShadowDatabase(options.databaseUrl, main)
-          : await factory.connectToShadowDb(),
-        sink,
-      ),
+    connectToShadowDb: async () => patchConnection(await (pgShadows?.connect() ?? factory.connectToShadowDb()), sink),
   };
   const schema = options.schema ?? { path: 'schema.prisma', content: `datasource db {\n  provider = "${provider}"\n}\n` };
   let engine: SchemaEngine;
   try {
     engine = await openSchemaEngine(schema, sessionFactory);
   } catch (error) {
-    await disposeMain();
+    await closeConnections();
     throw error;
   }
   return {
     provider,
     engine,
+    schema,
     query: (sql) => main.queryRaw({ sql, args: [], argTypes: [] }).then(toObjects),
     execute: (sql) => main.executeScript(sql),
     explain: (error) => explainEngineError(error, sink),
     close: async () => {
       engine.free();
-      await disposeMain();
+      await closeConnections();
     },
   };
 }

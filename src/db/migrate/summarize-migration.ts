@@ -22,6 +22,7 @@ const statementPatterns = {
   dropIndex: re(String.raw`^DROP INDEX (?:IF EXISTS )?ID`),
   renameIndex: re(String.raw`^ALTER INDEX ID RENAME TO ID`),
   createEnum: re(String.raw`^CREATE TYPE ID AS ENUM`),
+  renameEnum: re(String.raw`^ALTER TYPE ID RENAME TO ID`),
   alterEnum: re(String.raw`^ALTER TYPE ID`),
   dropEnum: re(String.raw`^DROP TYPE (?:IF EXISTS )?ID`),
   insertSelect: re(String.raw`^INSERT INTO ID\s*\(([^)]*)\)\s*SELECT`),
@@ -36,6 +37,8 @@ const clausePatterns = {
   addForeignKey: re(String.raw`^ADD CONSTRAINT ID FOREIGN KEY`),
   dropConstraint: re(String.raw`^DROP CONSTRAINT (?:IF EXISTS )?ID`),
 };
+
+const flat = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 /** Statements of a script, without comments. Prisma ends every statement with `;` at a line end. */
 export function splitStatements(sql: string): string[] {
@@ -62,16 +65,16 @@ export function summarizeMigration(sql: string): SchemaChange[] {
     if ((m = statementPatterns.createTable.exec(statement))) {
       created.set(name(m, 1), columnsOf(m[3]!));
       changes.push({ action: 'created', kind: 'table', name: name(m, 1) });
-    } else if ((m = statementPatterns.insertSelect.exec(statement))) {
+    } else if ((m = statementPatterns.insertSelect.exec(flat(statement)))) {
       copied.set(name(m, 1), m[3]!.split(',').map((c) => c.trim().replace(/^"|"$/g, '')));
     } else if ((m = statementPatterns.alterTable.exec(statement))) {
-      for (const clause of m[3]!.split(/,\s*\n/)) changes.push(...alterClause(name(m, 1), clause.trim()));
+      for (const clause of m[3]!.split(/,\s*\n/)) changes.push(...alterClause(name(m, 1), flat(clause)));
     } else {
-      const change = otherStatement(statement);
+      const change = otherStatement(flat(statement));
       if (change) changes.push(change);
     }
   }
-  return dedupe([...foldRebuilds(changes, created, copied), ...droppedColumnWarnings(sql)]);
+  return dedupe([...foldEnumRebuilds(foldRebuilds(changes, created, copied)), ...droppedColumnWarnings(sql)]);
 }
 
 function otherStatement(statement: string): SchemaChange | undefined {
@@ -81,6 +84,7 @@ function otherStatement(statement: string): SchemaChange | undefined {
   if ((m = statementPatterns.dropIndex.exec(statement))) return { action: 'dropped', kind: 'index', name: name(m, 1) };
   if ((m = statementPatterns.renameIndex.exec(statement))) return { action: 'renamed', kind: 'index', name: name(m, 1), to: name(m, 3) };
   if ((m = statementPatterns.createEnum.exec(statement))) return { action: 'created', kind: 'enum', name: name(m, 1) };
+  if ((m = statementPatterns.renameEnum.exec(statement))) return { action: 'renamed', kind: 'enum', name: name(m, 1), to: name(m, 3) };
   if ((m = statementPatterns.alterEnum.exec(statement))) return { action: 'altered', kind: 'enum', name: name(m, 1) };
   if ((m = statementPatterns.dropEnum.exec(statement))) return { action: 'dropped', kind: 'enum', name: name(m, 1) };
   return undefined;
@@ -132,6 +136,17 @@ function foldRebuilds(changes: SchemaChange[], created: Map<string, string[]>, c
     if (temps.has(change.name)) return []; // new_X renamed to X
     if (change.action === 'dropped' && rebuilds.has(change.name)) return []; // the old X dropped in a rebuild
     return [change];
+  });
+}
+
+/** PostgreSQL removes enum values by creating `X_new`, renaming `X` to `X_old` and `X_new` to `X`, dropping `X_old`. */
+function foldEnumRebuilds(changes: SchemaChange[]): SchemaChange[] {
+  const isEnum = (c: SchemaChange, action: SchemaChange['action']) => c.kind === 'enum' && c.action === action;
+  const rebuilt = new Set(changes.filter((c) => isEnum(c, 'renamed') && c.name === `${c.to}_new`).map((c) => c.to!));
+  return changes.flatMap((c): SchemaChange[] => {
+    const base = c.name.replace(/_(new|old)$/, '');
+    if (c.kind !== 'enum' || !rebuilt.has(base) || c.name === base && c.action !== 'renamed') return [c];
+    return isEnum(c, 'created') ? [{ action: 'altered', kind: 'enum', name: base }] : [];
   });
 }
 

@@ -1,0 +1,31 @@
+import type { Command } from '../command.ts';
+import { dbPushCommand } from './db-push.ts';
+import { devCommand } from './dev.ts';
+import { generateCommand } from './generate.ts';
+import { migrateDeployCommand } from './migrate-deploy.ts';
+import { migrateDevCommand } from './migrate-dev.ts';
+import { migrateResetCommand } from './migrate-reset.ts';
+import { migrateResolveCommand } from './migrate-resolve.ts';
+import { migrateStatusCommand } from './migrate-status.ts';
+import { printSchemaCommand } from './print-schema.ts';
+import { rulesCommand } from './rules.ts';
+import { seedCommand } from './seed.ts';
+import { startCommand } from './start.ts';
+import { usersCreateCommand } from './users-create.ts';
+
+/** Every `cairn` command, in the order `cairn --help` lists them. */
+export const commands: Command[] = [
+  startCommand,
+  devCommand,
+  generateCommand,
+  printSchemaCommand,
+  dbPushCommand,
+  migrateDevCommand,
+  migrateDeployCommand,
+  migrateStatusCommand,
+  migrateResolveCommand,
+  migrateResetCommand,
+  seedCommand,
+  usersCreateCommand,
+  rulesCommand,
+];

@@ -1,0 +1,17 @@
+/**
+ * Prisma Migrate on the wasm schema engine: same migrations folder, same `_prisma_migrations`
+ * table and same advisory lock as `prisma migrate`, so the two are interchangeable.
+ */
+export { migrateDev, type MigrateDevOptions, type MigrateDevResult } from './migrate-dev.ts';
+export { migrateDeploy, type MigrateDeployOptions, type MigrateDeployResult } from './migrate-deploy.ts';
+export { migrateStatus, type MigrateStatusOptions, type MigrationStatus } from './migrate-status.ts';
+export { migrateResolve, type MigrateResolveOptions } from './migrate-resolve.ts';
+export { migrateReset, type MigrateResetOptions } from './migrate-reset.ts';
+export type { AppliedMigration } from './apply-migrations.ts';
+export type { Drift } from './check-drift.ts';
+export { MigrateError } from './migrate-error.ts';
+export { prismaAdvisoryLockId } from './migration-lock.ts';
+export { lockfileName, lockedProvider, readMigrations, type MigrationOnDisk } from './migrations-folder.ts';
+export { readMigrationRecords, type MigrationRecord } from './migrations-table.ts';
+export { formatChange, summarizeMigration, type SchemaChange } from './summarize-migration.ts';
+export { withMigrationSession } from './with-migration-session.ts';
