@@ -15,9 +15,9 @@ try {
     console.log('Database already has users; seed skipped.');
   } else {
     const ada = await db.user.create({
-      data: { email: 'ada@example.com', name: 'Ada', role: 'ADMIN', profile: { create: { bio: 'Writes the docs.' } } },
+      data: { email: 'ada@example.com', name: 'Ada', roles: 'user,admin', profile: { create: { bio: 'Writes the docs.' } } },
     });
-    const grace = await db.user.create({ data: { email: 'grace@example.com', name: 'Grace', role: 'EDITOR' } });
+    const grace = await db.user.create({ data: { email: 'grace@example.com', name: 'Grace', roles: 'user,editor' } });
     const linus = await db.user.create({ data: { email: 'linus@example.com', name: 'Linus' } });
     const hello = await db.post.create({
       data: {

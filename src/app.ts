@@ -1,10 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { existsSync, readFileSync } from 'node:fs';
 import type { GraphQLSchema } from 'graphql';
+import { createAccessPolicy, resolveRules, trustedClient, unruledModelsWarning } from './access/index.ts';
+import { createAuth, type Auth, type AuthOverrides } from './auth/index.ts';
 import type { Config } from './config/index.ts';
 import { createDb, loadGenerated, pushSchema, type DbClient, type Generated, type QueryEvent } from './db/index.ts';
-import { createCairnYoga, createContextFactory, type CairnYoga } from './http/index.ts';
-import { buildSchema } from './schema/index.ts';
+import { createCairnYoga, createContextFactory, createWebSocketServer, userViewerLookup, type CairnYoga } from './http/index.ts';
+import { buildSchema, type Viewer } from './schema/index.ts';
 
 export interface AppOptions {
   config: Readonly<Config>;
@@ -14,6 +17,20 @@ export interface AppOptions {
   onQuery?: (event: QueryEvent) => void;
   /** Where unexpected errors go. @default console.error */
   logError?: (error: unknown) => void;
+  /** Replaces parts of auth: the clock, the mailer, the throttling store (tests, embedders). */
+  auth?: AuthOverrides;
+  /**
+   * `enforce`: `ctx.db` enforces the schema's access rules. `trusted`: every request gets the raw
+   * client — only for tests of the CRUD generator itself, never for an app. @default "enforce"
+   */
+  access?: 'enforce' | 'trusted';
+  /**
+   * Finds the viewer instead of auth's sessions: tests of schemas without auth models use it to
+   * act as a given user. It replaces authentication only; the access rules still apply.
+   */
+  resolveViewer?: (request: Request, connectionParams?: Record<string, unknown>) => Promise<Viewer | null>;
+  /** Where boot warnings go (e.g. models without access rules). @default console.warn */
+  warn?: (message: string) => void;
 }
 
 export interface App {
@@ -21,6 +38,9 @@ export interface App {
   schema: GraphQLSchema;
   db: DbClient;
   yoga: CairnYoga;
+  /** Sign-in and sessions; null when the schema declares no auth models. `auth.outbox` holds dev/test e-mail. */
+  auth: Auth | null;
+  /** Serves HTTP and, on the same port, graphql-ws WebSocket connections. */
   server: Server;
   /** Listens on `config.port` (0 picks a free port) and resolves with the bound port. */
   start(): Promise<{ port: number; url: string }>;
@@ -28,18 +48,33 @@ export interface App {
 }
 
 /** The composition root: everything a running Cairn consists of, in the order it is built. */
-export async function buildApp({ config, generated: given, onQuery, logError }: AppOptions): Promise<App> {
+export async function buildApp(options: AppOptions): Promise<App> {
+  const { config, generated: given, onQuery, logError, auth: authOverrides, warn = console.warn } = options;
   const generated = given ?? (await loadGenerated(config.generatedDir, config.provider));
+  const schemaFile = existsSync(config.schemaPath) ? { path: config.schemaPath, text: readFileSync(config.schemaPath, 'utf8') } : undefined;
+  const rules = resolveRules(generated.datamodel, { schema: schemaFile });
+  const unruled = unruledModelsWarning(rules);
+  if (unruled && options.access !== 'trusted') warn(unruled);
   if (config.syncSchema === 'push') await pushSchema({ databaseUrl: config.databaseUrl, schemaPath: generated.schemaPath });
   const db = createDb({ databaseUrl: config.databaseUrl, generated, poolSize: config.dbPoolSize, onQuery });
+  const access = options.access === 'trusted' ? 'trusted' : createAccessPolicy({ rules, explain: config.env !== 'production' });
+  const clientFor = (viewer: Viewer) => (access === 'trusted' ? trustedClient(db, viewer) : access.clientFor(db, viewer));
+  const auth = createAuth({ config, db, datamodel: generated.datamodel, clientFor, logError, warn, ...authOverrides });
   const schema = buildSchema({
     datamodel: generated.datamodel,
     maxPageSize: config.maxPageSize,
     dbNull: generated.Prisma.DbNull,
+    rules,
+    extensions: [auth?.extendSchema].filter((extension) => extension !== undefined),
   });
   const yoga = createCairnYoga({
     schema,
-    context: createContextFactory({ db }),
+    context: createContextFactory({
+      db,
+      access,
+      resolveViewer: options.resolveViewer ?? auth?.resolveViewer,
+      runAs: userViewerLookup(db, generated.datamodel, config.adminRole),
+    }),
     isReady: async () => {
       await db.$queryRawUnsafe('SELECT 1');
       return true;
@@ -47,14 +82,18 @@ export async function buildApp({ config, generated: given, onQuery, logError }: 
     development: config.env !== 'production',
     graphiql: config.graphiql,
     logError,
+    datamodel: generated.datamodel,
+    auth,
   });
   const server = createServer(yoga);
+  const websocket = createWebSocketServer({ server, yoga });
 
   return {
     config,
     schema,
     db,
     yoga,
+    auth,
     server,
     start: () =>
       new Promise((resolve, reject) => {
@@ -65,6 +104,8 @@ export async function buildApp({ config, generated: given, onQuery, logError }: 
         });
       }),
     async stop() {
+      await websocket.close();
+      auth?.close();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await db.$disconnect();

@@ -35,6 +35,9 @@ export const conflict = (message: string, details?: Record<string, unknown>) =>
 export const forbidden = (message: string, details?: Record<string, unknown>) =>
   new CairnError('FORBIDDEN', message, details);
 export const unauthenticated = (message: string) => new CairnError('UNAUTHENTICATED', message);
+/** Too many attempts; `retryAfter` (seconds) tells the client when to try again. */
+export const rateLimited = (message: string, retryAfter: number) =>
+  new CairnError('RATE_LIMITED', message, { retryAfter });
 export const internal = (message = 'Unexpected error.') => new CairnError('INTERNAL_SERVER_ERROR', message);
 
 export const isCairnError = (error: unknown): error is CairnError => error instanceof CairnError;

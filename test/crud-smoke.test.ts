@@ -4,7 +4,7 @@ import { createTestApp, describeEachProvider, type TestApp } from './support/tes
 describeEachProvider('smoke', (provider) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp('blog', provider);
+    t = await createTestApp('blog', provider, {}, { access: 'trusted' });
   });
   afterAll(() => t.close());
 

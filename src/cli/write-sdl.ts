@@ -15,7 +15,7 @@ export async function writeSdl(options: { generatedDir: string; schemaPath: stri
   if (!existsSync(codegenConfig)) return lines.join('\n');
   const codegen = await import('@graphql-codegen/cli').catch(() => undefined);
   if (!codegen) return [...lines, '· graphql-codegen not installed: typed documents skipped'].join('\n');
-  const { default: config } = (await import(codegenConfig)) as { default: Parameters<typeof codegen.generate>[0] };
+  const { default: config } = (await import(codegenConfig)) as { default: import('@graphql-codegen/plugin-helpers').Types.Config };
   await codegen.generate({ ...config, cwd, schema: sdlPath, silent: true }, true);
   return [...lines, '✔ Typed documents: see codegen.ts'].join('\n');
 }

@@ -1,1 +1,2 @@
 export { loadConfig, type Config } from './load-config.ts';
+export type { AuthConfig, OAuthClientConfig, OidcClientConfig } from './auth-config.ts';

@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
 import { providerOf, type Provider } from '../db/provider.ts';
+import { loadAuthConfig, type AuthConfig } from './auth-config.ts';
+import { boolean, integer, oneOf, type Env } from './env-values.ts';
 
 /** Cairn's whole configuration, validated once at boot and frozen. */
-export interface Config {
+export interface Config extends AuthConfig {
   /** `NODE_ENV`: development shows GraphiQL and unmasked errors. @default "development" */
   env: 'development' | 'production' | 'test';
   /** `PORT` the HTTP server listens on. @default 4000 */
@@ -27,17 +29,18 @@ export interface Config {
   dbPoolSize: number;
   /** `CAIRN_GRAPHIQL`: serve GraphiQL at /graphql. @default true outside production */
   graphiql: boolean;
+  /** `CAIRN_ADMIN_ROLE`: the role that may send `x-cairn-run-as`. Rules grant it nothing unless they say so. @default "admin" */
+  adminRole: string;
 }
-
-type Env = Record<string, string | undefined>;
 
 /** Reads and validates the configuration from the environment; `overrides` win (tests, CLI flags). */
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Readonly<Config> {
   const mode = oneOf('NODE_ENV', env.NODE_ENV ?? 'development', ['development', 'production', 'test'] as const);
   const databaseUrl = overrides.databaseUrl ?? env.DATABASE_URL ?? 'file:./data/cairn.db';
+  const port = overrides.port ?? integer('PORT', env.PORT, 4000, 0, 65535);
   const config: Config = {
     env: mode,
-    port: integer('PORT', env.PORT, 4000, 0, 65535),
+    port,
     host: env.HOST ?? '0.0.0.0',
     databaseUrl,
     provider: providerOf(databaseUrl),
@@ -50,28 +53,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     maxPageSize: integer('CAIRN_MAX_PAGE_SIZE', env.CAIRN_MAX_PAGE_SIZE, 100, 1, 10_000),
     dbPoolSize: integer('CAIRN_DB_POOL_SIZE', env.CAIRN_DB_POOL_SIZE, 10, 1, 1000),
     graphiql: boolean('CAIRN_GRAPHIQL', env.CAIRN_GRAPHIQL, mode !== 'production'),
+    adminRole: env.CAIRN_ADMIN_ROLE || 'admin',
+    ...loadAuthConfig(env, port),
     ...overrides,
   };
   return Object.freeze(config);
-}
-
-function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}
-
-function boolean(name: string, raw: string | undefined, fallback: boolean): boolean {
-  if (raw === undefined || raw === '') return fallback;
-  if (['1', 'true', 'yes'].includes(raw)) return true;
-  if (['0', 'false', 'no'].includes(raw)) return false;
-  throw new Error(`${name} must be true or false, got "${raw}"`);
-}
-
-function oneOf<T extends string>(name: string, raw: string, allowed: readonly T[]): T {
-  if (!allowed.includes(raw as T)) throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
-  return raw as T;
 }

@@ -1,6 +1,8 @@
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import type { Auth } from '../auth/index.ts';
+import type { Datamodel } from '../db/index.ts';
 import type { Context } from '../schema/index.ts';
 import { createMaskError } from './mask-error.ts';
 import { useErrorCodes } from './use-error-codes.ts';
@@ -8,22 +10,30 @@ import { useErrorCodes } from './use-error-codes.ts';
 export interface YogaOptions {
   schema: GraphQLSchema;
   /** Builds the per-request context (the same function serves WebSocket connections). */
-  context: (request: Request) => Promise<Context> | Context;
+  context: (request: Request, connectionParams?: Record<string, unknown>) => Promise<Context> | Context;
   /** Resolves when the database answers; drives `/ready`. */
   isReady: () => Promise<boolean>;
   development: boolean;
   graphiql: boolean;
   logError?: (error: unknown) => void;
+  /** Lets error messages name the fields behind a database constraint. */
+  datamodel?: Datamodel;
+  /** Sign-in: cookies, OAuth routes, CORS limited to the trusted origins. Null when the schema has no auth. */
+  auth?: Pick<Auth, 'plugins' | 'trustedOrigins'> | null;
 }
 
 export type CairnYoga = YogaServerInstance<Record<string, unknown>, Context>;
 
 /** graphql-yoga at /graphql with /health (process up) and /ready (database reachable). */
 export function createCairnYoga(options: YogaOptions): CairnYoga {
-  const plugins: Plugin[] = [
+  const { auth } = options;
+  const plugins = [
     useErrorCodes(),
     useReadinessCheck({ endpoint: '/ready', check: () => options.isReady() }),
-  ];
+    auth?.plugins.clientAddress,
+    auth?.plugins.sessionCookies,
+    auth?.plugins.oauthRoutes,
+  ].filter((plugin): plugin is Plugin => Boolean(plugin));
   return createYoga<Record<string, unknown>, Context>({
     schema: options.schema,
     graphqlEndpoint: '/graphql',
@@ -32,9 +42,25 @@ export function createCairnYoga(options: YogaOptions): CairnYoga {
     graphiql: options.graphiql ? { title: 'Cairn', defaultQuery: '{ __typename }' } : false,
     // GraphiQL's assets come from the npm package, not a CDN, so it works air-gapped too.
     renderGraphiQL,
-    context: ({ request }) => options.context(request),
+    // WebSocket operations come through yoga.getEnveloped with their connection params.
+    context: ({ request, connectionParams }) => options.context(request, connectionParams as Record<string, unknown> | undefined),
+    // With cookies in play, only trusted origins may read responses; otherwise yoga's default (any).
+    cors: auth ? { origin: auth.trustedOrigins, credentials: true } : undefined,
     maskedErrors: {
-      maskError: createMaskError({ development: options.development, log: options.logError ?? console.error }),
+      maskError: createMaskError({
+        development: options.development,
+        log: options.logError ?? console.error,
+        datamodel: options.datamodel,
+      }),
+    },
+    // maskError logs what is unexpected; yoga would also log every masked (expected) error.
+    logging: {
+      debug: () => {},
+      info: console.info,
+      warn: console.warn,
+      error: (...args: unknown[]) => {
+        if (!args.some((arg) => arg instanceof GraphQLError)) console.error(...args);
+      },
     },
     plugins,
   });

@@ -1,11 +1,9 @@
-import type { Datamodel, Field, Model } from '../db/index.ts';
+import { isHidden, type Datamodel, type Field, type Model } from '../db/index.ts';
 
-/** `/// @hidden` on a model or field keeps it out of the GraphQL API (e.g. password hashes, sessions). */
-const HIDDEN = /(^|\s)@hidden\b/m;
 /** `///` lines that start with `@` are annotations for Cairn, not prose for the API's descriptions. */
 const annotationLines = /^\s*@.*$/gm;
 
-export const isHidden = (element: { documentation?: string }) => HIDDEN.test(element.documentation ?? '');
+export { isHidden };
 
 /** The prose part of a `///` comment, for GraphQL descriptions. */
 export function description(element: { documentation?: string }): string | undefined {

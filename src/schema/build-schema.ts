@@ -1,14 +1,21 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { alwaysAllowed, resolveRules, type ResolvedRules } from '../access/index.ts';
 import type { Datamodel } from '../db/index.ts';
 import { apiDatamodel } from './api-datamodel.ts';
-import { createBuilder } from './builder.ts';
+import { createBuilder, type Builder } from './builder.ts';
 import { registerAggregateTypes } from './crud/aggregates.ts';
 import { registerEnums } from './crud/enums.ts';
-import { createKit } from './crud/kit.ts';
+import { createKit, type Kit } from './crud/kit.ts';
 import { registerModelMutations } from './crud/mutations.ts';
 import { registerModelObject } from './crud/objects.ts';
 import { registerModelQueries } from './crud/queries.ts';
 import { createTranslator } from './crud/translate.ts';
+
+/**
+ * Adds types and root fields beside the generated CRUD API (auth, uploads, subscriptions). Runs
+ * after every model is registered, so it can refer to model types by name (e.g. `User`).
+ */
+export type SchemaExtension = (builder: Builder, kit: Kit) => void;
 
 export interface BuildSchemaOptions {
   datamodel: Datamodel;
@@ -16,13 +23,17 @@ export interface BuildSchemaOptions {
   maxPageSize?: number;
   /** The client's `Prisma.DbNull`: what a GraphQL `null` for a JSON field means. */
   dbNull: unknown;
+  /** Applied in order after the CRUD registration; a disabled feature is simply left out. @default [] */
+  extensions?: SchemaExtension[];
+  /** The access rules (they decide which relations and fields are nullable). @default resolved from `datamodel` */
+  rules?: ResolvedRules;
 }
 
 /** Walks the datamodel and builds the whole GraphQL schema; nothing in here is model-specific. */
-export function buildSchema({ datamodel: fullDatamodel, maxPageSize = 100, dbNull }: BuildSchemaOptions): GraphQLSchema {
+export function buildSchema({ datamodel: fullDatamodel, maxPageSize = 100, dbNull, extensions = [], rules = resolveRules(fullDatamodel) }: BuildSchemaOptions): GraphQLSchema {
   const datamodel = apiDatamodel(fullDatamodel);
   const builder = createBuilder({ datamodel, maxPageSize });
-  const kit = createKit(builder, datamodel, maxPageSize);
+  const kit = createKit(builder, datamodel, maxPageSize, (model, field) => !alwaysAllowed(rules, model, 'read', field));
   const translate = createTranslator(datamodel, maxPageSize, dbNull);
 
   builder.queryType({});
@@ -37,6 +48,7 @@ export function buildSchema({ datamodel: fullDatamodel, maxPageSize = 100, dbNul
     registerModelQueries(kit, translate, model, registerAggregateTypes(kit, model));
     registerModelMutations(kit, translate, model, batchPayload);
   }
+  for (const extend of extensions) extend(builder, kit);
   return builder.toSchema({ sortSchema: false });
 }
 

@@ -1,19 +1,18 @@
-import type { DbClient } from '../db/index.ts';
+import type { AccessClient, Viewer } from '../access/index.ts';
 
-/** Who is making the request, as access rules and custom code see it. */
-export interface Viewer {
-  id: string | number;
-  roles: string[];
-}
+export type { Viewer };
 
 /**
  * What every resolver receives. Built in one place (src/http/create-context.ts) for HTTP and
  * WebSocket alike; request-scoped state hangs off this object, never off module globals.
  */
 export interface Context {
-  /** The Prisma client every read and write of this request goes through. */
-  db: DbClient;
-  /** The signed-in user, or null. */
+  /**
+   * The Prisma client every read and write of this request goes through, enforcing the access
+   * rules for `viewer`. `ctx.db.sudo()` is the raw client, for trusted server code only.
+   */
+  db: AccessClient;
+  /** The signed-in user (or, with `x-cairn-run-as`, the user an admin acts as), or null. */
   viewer: Viewer | null;
   /** The HTTP request (the upgrade request for WebSocket operations). */
   request: Request;

@@ -8,6 +8,8 @@ export const fixtures = {
   blog: { schema: `${root}prisma/schema.prisma`, generated: `${root}src/generated` },
   /** Composite ids, compound uniques, Json/Decimal/BigInt/Bytes, enums, self-relations, implicit m2m. */
   catalog: { schema: `${root}test/fixtures/catalog/schema.prisma`, generated: `${root}test/fixtures/catalog/generated` },
+  /** Access rules unlike the example app's: no auth models, string and composite ids, two-hop paths, every/none. */
+  tenancy: { schema: `${root}test/fixtures/tenancy/schema.prisma`, generated: `${root}test/fixtures/tenancy/generated` },
   /** PostgreSQL-only: scalar lists. */
   pglists: { schema: `${root}test/fixtures/pglists/schema.prisma`, generated: `${root}test/fixtures/pglists/generated` },
 } as const;

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { describe } from 'vitest';
-import { buildApp, type App } from '../../src/app.ts';
+import { buildApp, type App, type AppOptions } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/index.ts';
+import { resolveRules, type Viewer } from '../../src/access/index.ts';
 import { loadGenerated, type Provider } from '../../src/db/index.ts';
 import { fixtures, type FixtureName } from './fixtures.ts';
 
@@ -30,22 +31,55 @@ export interface TestApp {
   provider: Provider;
   /** POSTs a GraphQL operation through `yoga.fetch` (the real HTTP handler, no socket). */
   gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** Any request through `yoga.fetch`, e.g. `fetch('/auth/oidc/start')`; relative paths are on http://cairn.test. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
   /** SQL statements sent since the last `resetQueries()`. */
   queries: string[];
   resetQueries(): void;
   close(): Promise<void>;
 }
 
+/** The header `viewerHeader` apps read the viewer from: `{"id":1,"roles":["admin"]}`. */
+export const testViewerHeader = 'x-test-viewer';
+
+export interface TestAppOptions extends Pick<AppOptions, 'auth' | 'warn'> {
+  /**
+   * `trusted` serves every request with the raw client (the rules off), for suites that test the
+   * CRUD generator rather than the rules. @default "enforce" for fixtures with rules, "trusted" for fixtures without any
+   */
+  access?: AppOptions['access'];
+  /**
+   * Requests name their viewer in the `x-test-viewer` header, for fixtures without auth models.
+   * It bypasses authentication only: the access rules apply to that viewer as to a signed-in one.
+   */
+  viewerHeader?: boolean;
+}
+
 /**
  * The production factory (`buildApp`) on a fresh database of its own: a temporary SQLite file, or
  * a new PostgreSQL schema, pushed from the fixture's schema and dropped on close.
  */
-export async function createTestApp(fixture: FixtureName, provider: Provider, env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  fixture: FixtureName,
+  provider: Provider,
+  env: Record<string, string> = {},
+  { viewerHeader, ...options }: TestAppOptions = {},
+): Promise<TestApp> {
   const { databaseUrl, drop } = await createTestDatabase(provider);
   const queries: string[] = [];
   const generated = await loadGenerated(fixtures[fixture].generated, provider);
   const config = loadConfig({ NODE_ENV: 'test', ...env }, { databaseUrl, port: 0, host: '127.0.0.1', syncSchema: 'push' });
-  const app = await buildApp({ config, generated, onQuery: (e) => queries.push(e.query), logError: () => {} });
+  const hasRules = [...resolveRules(generated.datamodel).models.values()].some((m) => m.hasRules);
+  const app = await buildApp({
+    config,
+    generated,
+    onQuery: (e) => queries.push(e.query),
+    logError: () => {},
+    warn: () => {},
+    ...options,
+    access: options.access ?? (hasRules ? 'enforce' : 'trusted'),
+    ...(viewerHeader ? { resolveViewer: async (request: Request) => parseTestViewer(request.headers.get(testViewerHeader)) } : {}),
+  });
   return {
     app,
     provider,
@@ -59,6 +93,7 @@ export async function createTestApp(fixture: FixtureName, provider: Provider, en
       });
       return (await response.json()) as GraphQLResponse;
     },
+    fetch: async (path, init) => app.yoga.fetch(new URL(path, 'http://cairn.test'), init ?? {}),
     async close() {
       await app.stop();
       await drop();
@@ -87,4 +122,10 @@ async function createTestDatabase(provider: Provider): Promise<{ databaseUrl: st
       await client.end();
     },
   };
+}
+
+function parseTestViewer(header: string | null): Viewer | null {
+  if (!header) return null;
+  const viewer = JSON.parse(header) as Viewer;
+  return { id: viewer.id, roles: viewer.roles ?? [] };
 }

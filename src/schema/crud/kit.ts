@@ -24,9 +24,11 @@ export interface Kit {
   model(name: string): Model;
   /** Whether the provider supports `mode: insensitive` and scalar lists. */
   isPostgres: boolean;
+  /** Whether access rules may hide rows of `model` (or values of its `field`) from some viewer: then they are nullable. */
+  mayHide(model: string, field?: string): boolean;
 }
 
-export function createKit(builder: Builder, datamodel: Datamodel, maxPageSize: number): Kit {
+export function createKit(builder: Builder, datamodel: Datamodel, maxPageSize: number, mayHide: Kit['mayHide'] = () => false): Kit {
   const refs = new Map<string, any>();
   const implemented = new Set<string>();
   const input = (name: string) => {
@@ -50,6 +52,7 @@ export function createKit(builder: Builder, datamodel: Datamodel, maxPageSize: n
       field.kind === 'enum' ? field.type : prismaScalarTypes[field.type as PrismaScalar] ?? unsupported(field),
     model: (name) => datamodel.models.find((m) => m.name === name)!,
     isPostgres: datamodel.provider === 'postgresql',
+    mayHide,
   };
 }
 

@@ -2,6 +2,7 @@ import type { Model } from '../../db/index.ts';
 import { names } from '../names.ts';
 import { listOf, type Kit } from './kit.ts';
 import { delegateOf } from './queries.ts';
+import type { WriteMode } from './foreign-key-writes.ts';
 import type { Translator } from './translate.ts';
 import { whereInput, whereUniqueInput } from './where.ts';
 import { createInput, createManyInput, updateInput, updateManyInput } from './write-inputs.ts';
@@ -17,7 +18,7 @@ export function registerModelMutations(kit: Kit, translate: Translator, model: M
   const delegate = delegateOf(model);
   const unique = whereUniqueInput(kit, model);
   const where = (args: Args) => translate.where(model, args.where);
-  const data = (value: unknown) => translate.data(model, value);
+  const data = (value: unknown, mode: WriteMode = 'create') => translate.data(model, value, mode);
 
   kit.builder.mutationFields((t: any) => {
     const rowMutation = (args: Record<string, unknown>, run: (db: any, query: object, args: Args) => Promise<unknown>) =>
@@ -32,11 +33,11 @@ export function registerModelMutations(kit: Kit, translate: Translator, model: M
       ),
       [names.update(model.name)]: rowMutation(
         { where: required(unique), data: required(updateInput(kit, model)) },
-        (db, query, a) => db.update({ ...query, where: where(a), data: data(a.data) }),
+        (db, query, a) => db.update({ ...query, where: where(a), data: data(a.data, 'update') }),
       ),
       [names.upsert(model.name)]: rowMutation(
         { where: required(unique), create: required(createInput(kit, model)), update: required(updateInput(kit, model)) },
-        (db, query, a) => db.upsert({ ...query, where: where(a), create: data(a.create), update: data(a.update) }),
+        (db, query, a) => db.upsert({ ...query, where: where(a), create: data(a.create), update: data(a.update, 'update') }),
       ),
       [names.delete(model.name)]: rowMutation({ where: required(unique) }, (db, query, a) =>
         db.delete({ ...query, where: where(a) }),
@@ -50,7 +51,7 @@ export function registerModelMutations(kit: Kit, translate: Translator, model: M
           where: t.arg({ type: whereInput(kit, model), required: true, description: 'Required; `{}` updates every row.' }),
           data: required(updateManyInput(kit, model)),
         },
-        (db, a) => db.updateMany({ where: where(a), data: data(a.data) }),
+        (db, a) => db.updateMany({ where: where(a), data: data(a.data, 'update') }),
       ),
       [names.deleteMany(model.name)]: batchMutation(
         { where: t.arg({ type: whereInput(kit, model), required: true, description: 'Required; `{}` deletes every row.' }) },

@@ -20,14 +20,15 @@ export function registerModelObject(kit: Kit, translate: Translator, model: Mode
           const type = kit.scalarType(field);
           fields[field.name] = t.expose(field.name, {
             type: field.isList ? [type] : type,
-            nullable: !field.isRequired,
+            nullable: !field.isRequired || kit.mayHide(model.name, field.name),
             description: field.documentation,
           });
           continue;
         }
         const target = kit.model(field.type);
         if (!field.isList) {
-          fields[field.name] = t.relation(field.name, { nullable: !field.isRequired, description: field.documentation });
+          // A related row the viewer may not read is null, so a required relation to such a model is nullable.
+          fields[field.name] = t.relation(field.name, { nullable: !field.isRequired || kit.mayHide(target.name), description: field.documentation });
           continue;
         }
         fields[field.name] = t.relation(field.name, {

@@ -1,5 +1,6 @@
 import type { Datamodel, Model } from '../../db/index.ts';
 import { badInput } from '../../errors.ts';
+import { createForeignKeyWrites, type WriteMode } from './foreign-key-writes.ts';
 
 /**
  * GraphQL arguments mirror Prisma's, so most pass through untouched. The exceptions live here:
@@ -9,7 +10,8 @@ import { badInput } from '../../errors.ts';
 export interface Translator {
   orderBy(model: Model, orderBy: unknown): unknown;
   where(model: Model, where: unknown): unknown;
-  data(model: Model, data: unknown): unknown;
+  /** Create or update `data` (nested writes included) as Prisma takes it. @default mode "create" */
+  data(model: Model, data: unknown, mode?: WriteMode): unknown;
   /** Validates `take`/`skip` and applies the default page size. */
   page(args: { take?: number | null; skip?: number | null }): { take: number; skip?: number };
 }
@@ -27,6 +29,7 @@ export function createTranslator(datamodel: Datamodel, maxPageSize: number, dbNu
   const nullable = new Map(datamodel.models.map((m) => [m.name, new Set(m.fields.filter((f) => !f.isRequired).map((f) => f.name))]));
   // Only models that can reach a JSON field through their inputs need walking at all.
   const needsJsonWalk = reachable(datamodel, (m) => jsonFields.get(m.name)!.size > 0);
+  const foreignKeyWrites = createForeignKeyWrites(datamodel);
 
   const sort = (value: string, isNullable: boolean) => {
     const [order, , nulls] = value.split('_');
@@ -74,7 +77,7 @@ export function createTranslator(datamodel: Datamodel, maxPageSize: number, dbNu
     orderBy: (model, orderBy) =>
       orderBy == null ? undefined : (orderBy as Record<string, unknown>[]).map((e) => orderByEntry(model, e)),
     where: (model, where) => (where == null ? undefined : walkJson(model, where, jsonFilterNull)),
-    data: (model, data) => walkJson(model, data, (v) => (v === null ? dbNull : v)),
+    data: (model, data, mode = 'create') => walkJson(model, foreignKeyWrites(model, data, mode), (v) => (v === null ? dbNull : v)),
     page({ take, skip }) {
       if (take != null && Math.abs(take) > maxPageSize) {
         throw badInput(`take must be between -${maxPageSize} and ${maxPageSize}, got ${take}`, { argument: 'take' });

@@ -1,0 +1,103 @@
+import { parseArgs } from 'node:util';
+
+export type BenchDb = 'postgresql' | 'sqlite';
+export type BenchSize = 'small' | 'large';
+export const serverNames = ['raw', 'prisma', 'cairn', 'postgraphile'] as const;
+export type ServerName = (typeof serverNames)[number];
+
+/** Everything one `npm run bench` invocation was asked to do, validated once. */
+export interface BenchArgs {
+  db: BenchDb;
+  size: BenchSize;
+  /** Measured seconds per cell (shape × server). */
+  duration: number;
+  /** Seconds of load before each measurement, discarded. */
+  warmup: number;
+  /** autocannon connections (kept open, one request in flight each). */
+  connections: number;
+  /** Dataset seed: the same seed gives the same rows. */
+  seed: number;
+  /** Subsets to run (all by default). */
+  shapes?: string[];
+  servers: ServerName[];
+  /** Re-create the dataset even when one with the same fingerprint exists. */
+  reseed: boolean;
+  /** Write a V8 CPU profile of these servers to bench/results/profiles/. */
+  profile: ServerName[];
+  /** Who Cairn's requests run as: a signed-in admin (answers match the baselines) or nobody. */
+  cairnViewer: 'admin' | 'anonymous';
+  /** PostgreSQL URL of the bench database (BENCH_DATABASE_URL), without `?schema`. */
+  databaseUrl: string;
+}
+
+const usage = `npm run bench -- [options]
+  --db postgresql|sqlite     database (default postgresql)
+  --size small|large         dataset (default small; large is PostgreSQL only and takes minutes to seed)
+  --duration S               measured seconds per cell (default 5)
+  --warmup S                 warm-up seconds per cell (default 2)
+  --connections N            concurrent connections (default 10)
+  --seed N                   dataset seed (default 42)
+  --shapes a,b               only these shapes (default all)
+  --servers raw,prisma,...   only these servers (default raw,prisma,cairn,postgraphile)
+  --profile cairn,...        write .cpuprofile files of these servers to bench/results/profiles/
+  --reseed                   rebuild the dataset
+  --cairn-viewer admin|anonymous  who Cairn's requests run as (default admin: rules admit every row)
+env BENCH_DATABASE_URL       PostgreSQL server and database (default postgresql://postgres@127.0.0.1:5432/cairn_bench)`;
+
+export function parseBenchArgs(argv: string[], env: Record<string, string | undefined>): BenchArgs {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      db: { type: 'string', default: 'postgresql' },
+      size: { type: 'string', default: 'small' },
+      duration: { type: 'string', default: '5' },
+      warmup: { type: 'string', default: '2' },
+      connections: { type: 'string', default: '10' },
+      seed: { type: 'string', default: '42' },
+      shapes: { type: 'string' },
+      servers: { type: 'string', default: serverNames.join(',') },
+      profile: { type: 'string', default: '' },
+      reseed: { type: 'boolean', default: false },
+      'cairn-viewer': { type: 'string', default: 'admin' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(usage);
+    process.exit(0);
+  }
+  const db = oneOf('--db', values.db, ['postgresql', 'sqlite'] as const);
+  const size = oneOf('--size', values.size, ['small', 'large'] as const);
+  if (db === 'sqlite' && size === 'large') throw new Error('--size large runs on PostgreSQL only (use --db postgresql)');
+  return {
+    db,
+    size,
+    duration: number('--duration', values.duration, 1, 3600),
+    warmup: number('--warmup', values.warmup, 0, 600),
+    connections: number('--connections', values.connections, 1, 1000),
+    seed: number('--seed', values.seed, 0, 2 ** 31),
+    shapes: values.shapes ? values.shapes.split(',') : undefined,
+    servers: list('--servers', values.servers),
+    profile: list('--profile', values.profile),
+    reseed: values.reseed,
+    cairnViewer: oneOf('--cairn-viewer', values['cairn-viewer'], ['admin', 'anonymous'] as const),
+    databaseUrl: env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/cairn_bench',
+  };
+}
+
+function oneOf<T extends string>(flag: string, raw: string, allowed: readonly T[]): T {
+  if (!allowed.includes(raw as T)) throw new Error(`${flag} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw as T;
+}
+
+function number(flag: string, raw: string, min: number, max: number): number {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) throw new Error(`${flag} must be a number from ${min} to ${max}, got "${raw}"`);
+  return value;
+}
+
+function list(flag: string, raw: string): ServerName[] {
+  const names = raw.split(',').filter(Boolean);
+  for (const name of names) oneOf(flag, name, serverNames);
+  return names as ServerName[];
+}

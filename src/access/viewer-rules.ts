@@ -1,0 +1,80 @@
+import { compileRule } from './compile-rule.ts';
+import { negate } from './cond.ts';
+import { evaluateRule } from './evaluate-rule.ts';
+import { and, or, type Filter } from './filter.ts';
+import type { FieldOperation, ModelOperation, ResolvedRules, RuleSet } from './resolve-rules.ts';
+import type { Viewer } from './viewer.ts';
+
+/** The rules compiled for one viewer, memoized for the request. */
+export interface ViewerRules {
+  readonly viewer: Viewer | null;
+  readonly resolved: ResolvedRules;
+  /** Rows of `model` the viewer may `op`. Without an @@allow for `op`, false (post-update: true). */
+  model(model: string, op: ModelOperation): Filter;
+  /** Rows the viewer may not `op`: the exact (null-safe) complement of `model()`. */
+  modelDenied(model: string, op: ModelOperation): Filter;
+  /** Rows whose `field` the viewer may `op`; true for a field without rules for `op`. */
+  field(model: string, field: string, op: FieldOperation): Filter;
+  /** The model rule decided from known values (create data, a row read); undefined when the database must decide. */
+  evaluate(model: string, op: ModelOperation, values: Record<string, unknown>): boolean | undefined;
+  /** The field rule decided from known values, like `evaluate`. */
+  evaluateField(model: string, field: string, op: FieldOperation, values: Record<string, unknown>): boolean | undefined;
+  /** Fields of `model` with rules for `op`. */
+  ruledFields(model: string, op: FieldOperation): string[];
+}
+
+const empty: RuleSet = { allow: [], deny: [] };
+
+export function createViewerRules(resolved: ResolvedRules, viewer: Viewer | null): ViewerRules {
+  const memo = new Map<string, Filter>();
+  const cached = (key: string, make: () => Filter) => {
+    let value = memo.get(key);
+    if (value === undefined) memo.set(key, (value = make()));
+    return value;
+  };
+  const modelSet = (model: string, op: ModelOperation) => resolved.models.get(model)?.operations[op] ?? empty;
+  const fieldSet = (model: string, field: string, op: FieldOperation) => resolved.models.get(model)?.fields.get(field)?.[op] ?? empty;
+  // Model operations are denied without an allow; post-update and field rules only narrow.
+  const openByDefault = (op: string, level: 'model' | 'field') => level === 'field' || op === 'post-update';
+
+  const allowed = (set: RuleSet, open: boolean): Filter =>
+    and(
+      set.allow.length ? or(...set.allow.map((r) => compileRule(r.cond, viewer))) : open,
+      ...set.deny.map((r) => compileRule(negate(r.cond), viewer)),
+    );
+  const denied = (set: RuleSet, open: boolean): Filter =>
+    or(
+      set.allow.length ? and(...set.allow.map((r) => compileRule(negate(r.cond), viewer))) : !open,
+      ...set.deny.map((r) => compileRule(r.cond, viewer)),
+    );
+
+  const evaluateSet = (set: RuleSet, open: boolean, values: Record<string, unknown>): boolean | undefined => {
+    const denies = set.deny.map((r) => evaluateRule(r.cond, viewer, values));
+    if (denies.includes(true)) return false;
+    const allows = set.allow.map((r) => evaluateRule(r.cond, viewer, values));
+    const anyAllow = set.allow.length ? (allows.includes(true) ? true : allows.includes(undefined) ? undefined : false) : open;
+    if (anyAllow === false) return false;
+    return anyAllow === true && !denies.includes(undefined) ? true : undefined;
+  };
+
+  return {
+    viewer,
+    resolved,
+    model: (model, op) => cached(`${model}:${op}`, () => allowed(modelSet(model, op), openByDefault(op, 'model'))),
+    modelDenied: (model, op) => cached(`!${model}:${op}`, () => denied(modelSet(model, op), openByDefault(op, 'model'))),
+    field: (model, field, op) => cached(`${model}.${field}:${op}`, () => allowed(fieldSet(model, field, op), true)),
+    evaluate: (model, op, values) => evaluateSet(modelSet(model, op), openByDefault(op, 'model'), values),
+    evaluateField: (model, field, op, values) => evaluateSet(fieldSet(model, field, op), true, values),
+    ruledFields: (model, op) =>
+      [...(resolved.models.get(model)?.fields ?? [])].filter(([, sets]) => sets[op].allow.length || sets[op].deny.length).map(([name]) => name),
+  };
+}
+
+/** Whether every viewer may `op` every row (`@@allow(op, true)` and no deny): such checks cost nothing. */
+export function alwaysAllowed(resolved: ResolvedRules, model: string, op: ModelOperation, field?: string): boolean {
+  const rules = resolved.models.get(model);
+  const set = field ? rules?.fields.get(field)?.[op as FieldOperation] : rules?.operations[op];
+  if (field && (!set || (!set.allow.length && !set.deny.length))) return true;
+  if (!set || set.deny.length) return false;
+  return set.allow.some((r) => r.cond.kind === 'const' && r.cond.value);
+}

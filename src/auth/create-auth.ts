@@ -1,0 +1,135 @@
+import type { Plugin } from 'graphql-yoga';
+import type { Config } from '../config/index.ts';
+import type { Datamodel, DbClient } from '../db/index.ts';
+import type { SchemaExtension, Viewer } from '../schema/index.ts';
+import { createApiTokens } from './api-tokens.ts';
+import type { AuthDeps, AuthSettings } from './auth-deps.ts';
+import { createSessionManager, type SessionManager } from './create-session-manager.ts';
+import { accountPolicy, addressPolicy, createThrottler } from './create-throttler.ts';
+import { createViewerResolver } from './create-viewer-resolver.ts';
+import { createEmailVerification } from './email-verification.ts';
+import { createOutbox, type Mailer, type Outbox } from './mailer.ts';
+import { createOAuthFlow } from './oauth/create-oauth-flow.ts';
+import { resolveOAuthProviders } from './oauth/resolve-oauth-providers.ts';
+import { useOAuthRoutes } from './oauth/use-oauth-routes.ts';
+import { createOneTimeTokens } from './one-time-tokens.ts';
+import { createPasswordAuth } from './password-auth.ts';
+import { createArgon2Hasher, type PasswordHasher } from './password-hasher.ts';
+import { createPasswordReset } from './password-reset.ts';
+import { createPrismaSessionStore } from './prisma-session-store.ts';
+import { createMemoryRateLimitStore, type RateLimitStore } from './rate-limit-store.ts';
+import { resolveAuthModels, type AuthModels } from './resolve-auth-models.ts';
+import { registerAuthSchema } from './schema/register-auth-schema.ts';
+import type { SessionStore } from './session-store.ts';
+import { createSmtpMailer } from './smtp-mailer.ts';
+import { useClientAddress } from './use-client-address.ts';
+import { useSessionCookies } from './use-session-cookies.ts';
+
+/** Parts tests (and embedders) may replace; each has a production default. */
+export interface AuthOverrides {
+  /** The clock; tests move it to cover expiry and renewal. @default () => new Date() */
+  now?: () => Date;
+  /** @default argon2id with OWASP's parameters */
+  passwordHasher?: PasswordHasher;
+  /** @default SMTP when SMTP_URL is set, else an in-memory outbox */
+  mailer?: Mailer;
+  /** Attempt counters for throttling. @default in memory (one instance; use Redis for several) */
+  rateLimitStore?: RateLimitStore;
+  /** @default the app's Session model through Prisma */
+  sessionStore?: SessionStore;
+}
+
+export interface AuthOptions extends AuthOverrides {
+  config: Readonly<Config>;
+  db: DbClient;
+  /** The full datamodel (hidden models included): where the auth models are found. */
+  datamodel: Datamodel;
+  /**
+   * A client that applies the access rules for `viewer`: the payload of signUp/signIn is read as
+   * the user who just signed in. @default the raw client
+   */
+  clientFor?: (viewer: Viewer) => DbClient;
+  logError?: (error: unknown) => void;
+  /** Where boot warnings go (e.g. production without SMTP_URL). @default console.warn */
+  warn?: (message: string) => void;
+}
+
+/** Authentication as the rest of the app sees it. */
+export interface Auth {
+  models: AuthModels;
+  /** For createContextFactory: the viewer of an HTTP request or a WebSocket operation. */
+  resolveViewer(request: Request, connectionParams?: Record<string, unknown>): Promise<Viewer | null>;
+  /** For buildSchema: the auth queries and mutations. */
+  extendSchema: SchemaExtension;
+  /** Yoga plugins, listed one by one in createCairnYoga. */
+  plugins: { clientAddress: Plugin; sessionCookies: Plugin; oauthRoutes: Plugin };
+  /** Origins allowed to use the session cookie cross-origin (CORS). */
+  trustedOrigins: string[];
+  /** The e-mails "sent" while no SMTP_URL is set (development, tests); null with SMTP. */
+  outbox: Outbox | null;
+  sessions: SessionManager;
+  close(): void;
+}
+
+/**
+ * Builds auth for an app whose schema declares the auth models; null when it declares none (the
+ * API is then served without sign-in). Misdeclared models are a boot error listing every gap.
+ */
+export function createAuth(options: AuthOptions): Auth | null {
+  const models = resolveAuthModels(options.datamodel);
+  if (!models) return null;
+  const { config, db } = options;
+  const now = options.now ?? (() => new Date());
+  const settings: AuthSettings = {
+    publicUrl: config.publicUrl,
+    trustedOrigins: new Set([new URL(config.publicUrl).origin, ...config.allowedOrigins]),
+    secureCookies: config.env === 'production' || config.publicUrl.startsWith('https:'),
+    trustProxy: config.trustProxy,
+  };
+  const smtp = !options.mailer && config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom }) : undefined;
+  const outbox = options.mailer || smtp ? null : createOutbox({ log: config.env === 'development' ? console.info : undefined });
+  if (outbox && config.env === 'production') {
+    (options.warn ?? console.warn)('SMTP_URL is not set: password-reset and verification e-mails stay in memory and are never sent.');
+  }
+  const rateLimits = options.rateLimitStore ?? createMemoryRateLimitStore({ now: () => now().getTime() });
+  const deps: AuthDeps = {
+    db,
+    clientFor: options.clientFor ?? (() => db),
+    models,
+    settings,
+    now,
+    hasher: options.passwordHasher ?? createArgon2Hasher(),
+    mailer: options.mailer ?? smtp ?? outbox!,
+    sessions: createSessionManager({
+      store: options.sessionStore ?? createPrismaSessionStore(db),
+      now,
+      ttlMs: config.sessionTtlDays * 24 * 3600_000,
+    }),
+    throttle: { account: createThrottler(rateLimits, accountPolicy, now), address: createThrottler(rateLimits, addressPolicy, now) },
+    logError: options.logError ?? console.error,
+  };
+  const tokens = createOneTimeTokens(deps);
+  const verification = createEmailVerification(deps, tokens);
+  const features = {
+    deps,
+    passwords: createPasswordAuth(deps, verification),
+    reset: createPasswordReset(deps, tokens),
+    verification,
+    apiTokens: createApiTokens(deps),
+  };
+  const providers = resolveOAuthProviders(config, settings.publicUrl);
+  return {
+    models,
+    resolveViewer: createViewerResolver(deps, features.apiTokens),
+    extendSchema: (builder) => registerAuthSchema(builder, features),
+    plugins: {
+      clientAddress: useClientAddress(),
+      sessionCookies: useSessionCookies(),
+      oauthRoutes: useOAuthRoutes(createOAuthFlow(deps, providers), providers),
+    },
+    trustedOrigins: [...settings.trustedOrigins],
+    outbox,
+    sessions: deps.sessions,
+    close: () => smtp?.close(),
+  };
+}

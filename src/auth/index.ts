@@ -1,0 +1,14 @@
+export { createAuth, type Auth, type AuthOptions, type AuthOverrides } from './create-auth.ts';
+export { createPasswordUser, type CreatePasswordUserOptions } from './create-password-user.ts';
+export { resolveAuthModels, type AuthModels } from './resolve-auth-models.ts';
+export { createSessionManager, type SessionManager, type SessionManagerOptions, type ValidSession } from './create-session-manager.ts';
+export type { SessionRecord, SessionStore, SessionUser } from './session-store.ts';
+export { createMemorySessionStore } from './memory-session-store.ts';
+export { createPrismaSessionStore } from './prisma-session-store.ts';
+export { createMemoryRateLimitStore, type AttemptRecord, type RateLimitStore } from './rate-limit-store.ts';
+export { createOutbox, type MailMessage, type Mailer, type Outbox } from './mailer.ts';
+export { createSmtpMailer } from './smtp-mailer.ts';
+export { argon2idOptions, createArgon2Hasher, type PasswordHasher } from './password-hasher.ts';
+export { passwordRules } from './password-policy.ts';
+export { sessionCookieName } from './session-cookie.ts';
+export { apiTokenPrefix, generateToken, hashToken } from './random-token.ts';

@@ -1,0 +1,62 @@
+import { badInput } from '../errors.ts';
+import { authEmails } from './auth-emails.ts';
+import type { AuthDeps } from './auth-deps.ts';
+import { clientAddress } from './client-address.ts';
+import { normalizeEmail } from './email-address.ts';
+import type { OneTimeTokens } from './one-time-tokens.ts';
+import { signInKey } from './password-auth.ts';
+import { checkNewPassword } from './password-policy.ts';
+
+const minutes = 60;
+const invalid = 'The reset link is invalid or has expired; request a new one.';
+
+export type PasswordReset = ReturnType<typeof createPasswordReset>;
+
+/** requestPasswordReset / resetPassword. */
+export function createPasswordReset(deps: AuthDeps, tokens: OneTimeTokens) {
+  const { db, hasher, throttle } = deps;
+  return {
+    /**
+     * Always true, for known and unknown addresses alike (no account enumeration). Counted per
+     * address and per client, so nobody can flood one inbox or probe many cheaply.
+     */
+    async request(request: Request, rawEmail: string): Promise<boolean> {
+      const email = normalizeEmail(rawEmail);
+      const address = clientAddress(request, deps.settings.trustProxy);
+      await throttle.account.check(`reset:${email}`);
+      if (address) await throttle.address.check(`reset:${address}`);
+      await throttle.account.hit(`reset:${email}`);
+      if (address) await throttle.address.hit(`reset:${address}`);
+      const user = await db.user.findUnique({ where: { email }, select: { id: true } });
+      if (user) {
+        const token = await tokens.issue('password_reset', user.id, email, minutes * 60_000);
+        const link = `${deps.settings.publicUrl}/reset-password?token=${token}`;
+        // Not awaited: the response must not take longer (or fail) for existing accounts.
+        deps.mailer.send(authEmails.passwordReset(email, link, minutes)).catch(deps.logError);
+      }
+      return true;
+    },
+
+    /**
+     * Sets a new password with a link from requestPasswordReset. The link works once; every
+     * session of the user ends (whoever knew the old password is out). A new password the
+     * rules reject leaves the link usable.
+     */
+    async reset(token: string, newPassword: string): Promise<boolean> {
+      const record = await tokens.find('password_reset', token, invalid);
+      const user = await db.user.findUniqueOrThrow({ where: { id: record.userId }, select: { email: true } });
+      checkNewPassword(newPassword, user.email);
+      const passwordHash = await hasher.hash(newPassword);
+      await db.$transaction(async (tx) => {
+        const used = await tx.authToken.deleteMany({ where: { id: record.id } });
+        if (used.count !== 1) throw badInput(invalid, { field: 'token' });
+        // The link reached the inbox, so the address is proven, if it is still the user's.
+        const verified = record.email === user.email ? { emailVerified: true } : {};
+        await tx.user.update({ where: { id: record.userId }, data: { passwordHash, ...verified }, select: { id: true } });
+      });
+      await deps.sessions.invalidateAll(record.userId);
+      await throttle.account.reset(signInKey(user.email));
+      return true;
+    },
+  };
+}

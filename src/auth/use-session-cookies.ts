@@ -1,0 +1,11 @@
+import type { Plugin } from 'graphql-yoga';
+import { pendingCookies } from './request-auth-state.ts';
+
+/** Puts the cookies resolvers asked for (sign-in, renewal, sign-out) on the HTTP response. */
+export function useSessionCookies(): Plugin {
+  return {
+    onResponse({ request, response }) {
+      for (const cookie of pendingCookies(request)) response.headers.append('set-cookie', cookie);
+    },
+  };
+}
