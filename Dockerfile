@@ -8,7 +8,6 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json prisma.config.ts ./
-COPY bin ./bin
 COPY prisma ./prisma
 COPY src ./src
 # npm ci's postinstall runs `cairn generate`: Prisma clients + datamodel + schema.graphql, offline.
@@ -30,4 +29,4 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=20s \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # `cairn start`: applies pending migrations (or, with no migrations folder, a non-destructive
 # schema push), then serves.
-CMD ["node", "bin/cairn.js", "start"]
+CMD ["node", "src/cli/bin.js", "start"]

@@ -27,10 +27,10 @@ const shapes = allShapes.filter((s) => !args.shapes || args.shapes.includes(s.na
 const generatedDir = join(rootDir, 'src', 'generated');
 if (!existsSync(join(generatedDir, args.db, 'datamodel.json'))) {
   log('Generating Prisma clients (src/generated)…');
-  const cli = join(rootDir, 'bin', 'cairn.js');
+  const cli = join(rootDir, 'src', 'cli', 'bin.js');
   if (existsSync(cli)) {
     const result = spawnSync(process.execPath, [cli, 'generate'], { cwd: rootDir, stdio: 'inherit' });
-    if (result.status !== 0) throw new Error(`\`node bin/cairn.js generate\` failed (exit ${result.status})`);
+    if (result.status !== 0) throw new Error(`\`node src/cli/bin.js generate\` failed (exit ${result.status})`);
   } else {
     await generateClients({ schemaPath: join(rootDir, 'prisma', 'schema.prisma'), outDir: generatedDir });
   }

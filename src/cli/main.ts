@@ -1,4 +1,4 @@
-/** `cairn` entry point (run by bin/cairn.js). Wires app-level hooks into the CLI and exits with its code. */
+/** `cairn` entry point (run by src/cli/bin.js). Wires app-level hooks into the CLI and exits with its code. */
 import { runCli } from './run-cli.ts';
 
 process.exitCode = await runCli(process.argv.slice(2), {

@@ -41,7 +41,7 @@ const noteFields = async () => {
 beforeAll(async () => {
   mkdirSync(join(dir, 'prisma'), { recursive: true });
   writeFileSync(schemaPath, schema(''));
-  child = spawn(process.execPath, [join(root, 'bin/cairn.js'), 'dev'], {
+  child = spawn(process.execPath, [join(root, 'src/cli/bin.js'), 'dev'], {
     cwd: dir,
     env: {
       ...process.env,

@@ -125,8 +125,8 @@ describe('cairn command line', { timeout: 60_000 }, () => {
     await dbs.cleanup();
   });
 
-  it('bin/cairn.js runs the TypeScript CLI', async () => {
-    const bin = new URL('../../bin/cairn.js', import.meta.url).pathname;
+  it('src/cli/bin.js runs the TypeScript CLI', async () => {
+    const bin = new URL('../../src/cli/bin.js', import.meta.url).pathname;
     const output = await new Promise<string>((resolve, reject) =>
       execFile(process.execPath, [bin, 'migrate', 'status', '--help'], (error, stdout) => (error ? reject(error) : resolve(stdout))),
     );
