@@ -80,7 +80,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
       return true;
     },
     development: config.env !== 'production',
-    graphiql: config.graphiql,
+    // GraphiQL's assets come from the npm package, not a CDN (works air-gapped); ~50 MB, so only when on.
+    graphiql: config.graphiql && (await import('@graphql-yoga/render-graphiql')).renderGraphiQL,
     logError,
     datamodel: generated.datamodel,
     auth,

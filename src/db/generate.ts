@@ -40,7 +40,8 @@ export function declaredProvider(schema: string): Provider {
 
 /**
  * The user's schema rewritten for one provider: its own generator blocks replaced by Cairn's
- * (Prisma client + datamodel.json), the datasource provider set. Line numbers of the models are
+ * (Prisma client + datamodel.json), the datasource provider set. On PostgreSQL the client loads
+ * relations with JOINs (`relationJoins`): a nested selection is one SQL statement. Line numbers of the models are
  * kept (generators are replaced by blank lines, Cairn's are appended) so Prisma's errors point
  * at the user's file.
  */
@@ -53,7 +54,7 @@ export function schemaForProvider(schema: string, provider: Provider, outDir: st
   return `${withProvider}
 generator client {
   provider = "prisma-client"
-  output   = ${JSON.stringify(join(outDir, 'client'))}
+  output   = ${JSON.stringify(join(outDir, 'client'))}${provider === 'postgresql' ? '\n  previewFeatures = ["relationJoins"]' : ''}
 }
 generator cairn {
   provider = ${JSON.stringify(`node --import ${tsxLoader} ${datamodelGenerator}`)}

@@ -1,5 +1,4 @@
 import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Auth } from '../auth/index.ts';
 import type { Datamodel } from '../db/index.ts';
@@ -14,7 +13,8 @@ export interface YogaOptions {
   /** Resolves when the database answers; drives `/ready`. */
   isReady: () => Promise<boolean>;
   development: boolean;
-  graphiql: boolean;
+  /** GraphiQL's page renderer (from @graphql-yoga/render-graphiql), or false to serve none. */
+  graphiql: false | ((options?: object) => string);
   logError?: (error: unknown) => void;
   /** Lets error messages name the fields behind a database constraint. */
   datamodel?: Datamodel;
@@ -40,8 +40,7 @@ export function createCairnYoga(options: YogaOptions): CairnYoga {
     healthCheckEndpoint: '/health',
     landingPage: false,
     graphiql: options.graphiql ? { title: 'Cairn', defaultQuery: '{ __typename }' } : false,
-    // GraphiQL's assets come from the npm package, not a CDN, so it works air-gapped too.
-    renderGraphiQL,
+    ...(options.graphiql && { renderGraphiQL: options.graphiql }),
     // WebSocket operations come through yoga.getEnveloped with their connection params.
     context: ({ request, connectionParams }) => options.context(request, connectionParams as Record<string, unknown> | undefined),
     // With cookies in play, only trusted origins may read responses; otherwise yoga's default (any).
