@@ -303,14 +303,17 @@ describeEachProvider('bad input', (provider) => {
       expect(failed(await small.gql('{ users { posts(take: 4) { slug } } }'), 'BAD_USER_INPUT').message).toMatch(/take/);
     });
 
-    it('connections page at most the cap, default and asked-for sizes alike', async () => {
+    it('connections page at most the cap by default and reject a larger first/last', async () => {
       const page = (args: string) => small.gql(`{ postsConnection${args} { totalCount pageInfo { hasNextPage } edges { node { slug } } } }`);
-      for (const args of ['', '(first: 50)', '(last: 50)']) {
-        const data = ok(await page(args)).postsConnection;
-        expect(data.edges).toHaveLength(3);
-        expect(data.totalCount).toBe(6);
+      const data = ok(await page('')).postsConnection;
+      expect(data.edges).toHaveLength(3);
+      expect(data.totalCount).toBe(6);
+      expect(data.pageInfo.hasNextPage).toBe(true);
+      expect(ok(await page('(first: 3)')).postsConnection.edges).toHaveLength(3);
+      for (const args of ['(first: 50)', '(last: 50)', '(first: -1)']) {
+        expect(failed(await page(args), 'BAD_USER_INPUT').message).toMatch(/first|last/);
       }
-      expect(ok(await page('(first: 50)')).postsConnection.pageInfo.hasNextPage).toBe(true);
+      expect(failed(await small.gql('{ postsConnection(first: 4) { totalCount } }'), 'BAD_USER_INPUT').message).toMatch(/first/);
     });
 
     it('the cap appears in the schema descriptions', async () => {

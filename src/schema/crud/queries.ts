@@ -1,4 +1,5 @@
 import type { Model } from '../../db/index.ts';
+import { badInput } from '../../errors.ts';
 import { names } from '../names.ts';
 import { aggregateSelection } from './aggregates.ts';
 import { listOf, type Kit } from './kit.ts';
@@ -6,6 +7,8 @@ import { listArgs, toFindManyArgs, type ListArgs } from './list-args.ts';
 import { orderByInput, orderByWithAggregationInput } from './order-by.ts';
 import type { Translator } from './translate.ts';
 import { compoundKey, havingInput, whereInput, whereUniqueInput } from './where.ts';
+
+type ConnectionArgs = ListArgs & { first?: number | null; last?: number | null };
 
 /** Prisma's client property for a model: `post` for Post, `blogPost` for BlogPost. */
 export const delegateOf = (model: Model) => model.name.charAt(0).toLowerCase() + model.name.slice(1);
@@ -21,6 +24,17 @@ export function registerModelQueries(
   const where = whereInput(kit, model);
   const cursorKey = model.primaryKey ? compoundKey(model, model.primaryKey.fields) : model.fields.find((f) => f.isId)!.name;
   const idOrder = (model.primaryKey?.fields ?? [cursorKey]).map((f) => ({ [f]: 'asc' }));
+
+  // Same rule as `take`: asking for more than the cap is an error, not a silently shorter page.
+  const checkPageSize = (args: ConnectionArgs) => {
+    for (const key of ['first', 'last'] as const) {
+      const size = args[key];
+      if (size != null && (size < 0 || size > kit.maxPageSize)) {
+        throw badInput(`${key} must be between 0 and ${kit.maxPageSize}, got ${size}`, { argument: key });
+      }
+    }
+    return true;
+  };
 
   kit.builder.queryFields((t: any) => ({
     [names.single(model.name)]: t.prismaField({
@@ -44,10 +58,10 @@ export function registerModelQueries(
       cursor: cursorKey,
       description: `Relay connection over ${model.name}; pages of at most ${kit.maxPageSize}.`,
       args: { where: t.arg({ type: where }), orderBy: t.arg(listOf(orderByInput(kit, model))) },
-      totalCount: (_parent: unknown, args: ListArgs, ctx: any) =>
-        ctx.db[delegate].count({ where: translate.where(model, args.where) }),
-      resolve: (query: object, _parent: unknown, args: ListArgs, ctx: any) =>
-        ctx.db[delegate].findMany({
+      totalCount: (_parent: unknown, args: ConnectionArgs, ctx: any) =>
+        checkPageSize(args) && ctx.db[delegate].count({ where: translate.where(model, args.where) }),
+      resolve: (query: object, _parent: unknown, args: ConnectionArgs, ctx: any) =>
+        checkPageSize(args) && ctx.db[delegate].findMany({
           ...query,
           where: translate.where(model, args.where),
           // The id breaks ties so cursors stay stable under any ordering.
