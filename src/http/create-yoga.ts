@@ -3,6 +3,7 @@ import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } f
 import type { Auth } from '../auth/index.ts';
 import type { Datamodel } from '../db/index.ts';
 import type { Context } from '../schema/index.ts';
+import { exampleQuery } from './example-query.ts';
 import { createMaskError } from './mask-error.ts';
 import { useErrorCodes } from './use-error-codes.ts';
 
@@ -39,7 +40,7 @@ export function createCairnYoga(options: YogaOptions): CairnYoga {
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
-    graphiql: options.graphiql ? { title: 'Cairn', defaultQuery: '{ __typename }' } : false,
+    graphiql: options.graphiql ? { title: 'Cairn', defaultQuery: exampleQuery(options.schema) } : false,
     ...(options.graphiql && { renderGraphiQL: options.graphiql }),
     // WebSocket operations come through yoga.getEnveloped with their connection params.
     context: ({ request, connectionParams }) => options.context(request, connectionParams as Record<string, unknown> | undefined),

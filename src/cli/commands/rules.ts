@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { printRules, resolveRules } from '../../access/index.ts';
 import type { Datamodel } from '../../db/index.ts';
 import { defineCommand } from '../command.ts';
 import { displayPath } from '../create-io.ts';
@@ -18,6 +17,8 @@ export const rulesCommand = defineCommand({
     if (!existsSync(path)) throw new Error(`No datamodel at ${displayPath(path, config.cwd)}; run \`cairn generate\` first.`);
     const datamodel = JSON.parse(readFileSync(path, 'utf8')) as Datamodel;
     const schema = existsSync(config.schemaPath) ? { path: displayPath(config.schemaPath, config.cwd), text: readFileSync(config.schemaPath, 'utf8') } : undefined;
+    // Loaded on use: `cairn --help` should not pay for the rules engine.
+    const { printRules, resolveRules } = await import('../../access/index.ts');
     io.out(printRules(resolveRules(datamodel, { schema })));
   },
 });

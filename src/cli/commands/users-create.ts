@@ -1,4 +1,3 @@
-import { createPasswordUser } from '../../auth/index.ts';
 import { createDb, loadGenerated } from '../../db/index.ts';
 import { defineCommand } from '../command.ts';
 import { UsageError } from '../parse-args.ts';
@@ -19,6 +18,8 @@ export const usersCreateCommand = defineCommand({
     if (!options.email) throw new UsageError('--email is required: --email <email>.');
     const password = options.password ?? process.env.CAIRN_USER_PASSWORD;
     if (!password) throw new UsageError('--password is required (or set CAIRN_USER_PASSWORD).');
+    // Loaded on use: `cairn --help` should not pay for argon2 and the auth module.
+    const { createPasswordUser } = await import('../../auth/index.ts');
     const generated = await loadGenerated(config.generatedDir, config.provider);
     const db = createDb({ databaseUrl: config.databaseUrl, generated });
     try {
