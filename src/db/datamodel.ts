@@ -15,8 +15,8 @@ export interface Datamodel {
 /** `/// @hidden` on a model or field keeps it out of the GraphQL API (e.g. password hashes, sessions). */
 export const isHidden = (element: { documentation?: string }) => /(^|\s)@hidden\b/m.test(element.documentation ?? '');
 
-export const isRelation = (field: Field) => field.kind === 'object';
-export const isScalarLike = (field: Field) => field.kind === 'scalar' || field.kind === 'enum';
+const isRelation = (field: Field) => field.kind === 'object';
+const isScalarLike = (field: Field) => field.kind === 'scalar' || field.kind === 'enum';
 export const scalarFields = (model: Model) => model.fields.filter(isScalarLike);
 export const relationFields = (model: Model) => model.fields.filter(isRelation);
 
