@@ -1,4 +1,4 @@
-import { findModel, oppositeRelation, type Datamodel, type Field, type Model } from '../db/index.ts';
+import { delegateName, findModel, oppositeRelation, type Datamodel, type Field, type Model } from '../db/index.ts';
 import type { Where } from './filter.ts';
 
 export type Row = Record<string, any>;
@@ -51,7 +51,7 @@ export function createModelInfo(datamodel: Datamodel): ModelInfo {
   const info: ModelInfo = {
     datamodel,
     model: (name) => findModel(datamodel, name),
-    delegate: (model) => model.name.charAt(0).toLowerCase() + model.name.slice(1),
+    delegate: delegateName,
     primaryKey,
     relation(model, name) {
       const id = `${model.name}.${name}`;

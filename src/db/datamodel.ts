@@ -33,6 +33,9 @@ export function oppositeRelation(datamodel: Datamodel, model: Model, field: Fiel
   );
 }
 
+/** The Prisma client property that holds a model's queries: `post` for Post, `blogPost` for BlogPost. */
+export const delegateName = (model: Model) => model.name.charAt(0).toLowerCase() + model.name.slice(1);
+
 export function findModel(datamodel: Datamodel, name: string): Model {
   const model = datamodel.models.find((m) => m.name === name);
   if (!model) throw new Error(`Unknown model "${name}"`);

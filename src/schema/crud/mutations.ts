@@ -1,7 +1,6 @@
-import type { Model } from '../../db/index.ts';
+import { delegateName, type Model } from '../../db/index.ts';
 import { names } from '../names.ts';
 import { listOf, type Kit } from './kit.ts';
-import { delegateOf } from './queries.ts';
 import type { WriteMode } from './foreign-key-writes.ts';
 import type { Translator } from './translate.ts';
 import { whereInput, whereUniqueInput } from './where.ts';
@@ -15,7 +14,7 @@ type Args = Record<string, unknown>;
  * so nested writes commit or roll back together.
  */
 export function registerModelMutations(kit: Kit, translate: Translator, model: Model, batchPayload: unknown): void {
-  const delegate = delegateOf(model);
+  const delegate = delegateName(model);
   const unique = whereUniqueInput(kit, model);
   const where = (args: Args) => translate.where(model, args.where);
   const data = (value: unknown, mode: WriteMode = 'create') => translate.data(model, value, mode);

@@ -1,4 +1,4 @@
-import type { Model } from '../../db/index.ts';
+import { delegateName, type Model } from '../../db/index.ts';
 import { badInput } from '../../errors.ts';
 import { names } from '../names.ts';
 import { aggregateSelection } from './aggregates.ts';
@@ -10,8 +10,6 @@ import { compoundKey, havingInput, whereInput, whereUniqueInput } from './where.
 
 type ConnectionArgs = ListArgs & { first?: number | null; last?: number | null };
 
-/** Prisma's client property for a model: `post` for Post, `blogPost` for BlogPost. */
-export const delegateOf = (model: Model) => model.name.charAt(0).toLowerCase() + model.name.slice(1);
 
 /** `post`, `posts`, `postsConnection`, `postsCount`, `postsAggregate`, `postsGroupBy`. */
 export function registerModelQueries(
@@ -20,7 +18,7 @@ export function registerModelQueries(
   model: Model,
   types: { aggregate: unknown; groupBy: unknown },
 ): void {
-  const delegate = delegateOf(model);
+  const delegate = delegateName(model);
   const where = whereInput(kit, model);
   const cursorKey = model.primaryKey ? compoundKey(model, model.primaryKey.fields) : model.fields.find((f) => f.isId)!.name;
   const idOrder = (model.primaryKey?.fields ?? [cursorKey]).map((f) => ({ [f]: 'asc' }));
