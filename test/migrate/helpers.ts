@@ -6,7 +6,7 @@ import type { Provider } from '../../src/db/provider.ts';
 import { withMigrationSession } from '../../src/db/migrate/index.ts';
 
 /** The databases integration suites run on: SQLite always, PostgreSQL when TEST_POSTGRES_URL is set. */
-export const providers: Provider[] = process.env.TEST_POSTGRES_URL ? ['sqlite', 'postgresql'] : ['sqlite'];
+export { testProviders as providers } from '../support/providers.ts';
 
 /**
  * Fresh databases for one test file, all dropped by `cleanup()`: temp SQLite files, or PostgreSQL

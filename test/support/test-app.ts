@@ -9,10 +9,9 @@ import { loadConfig } from '../../src/config/index.ts';
 import { resolveRules, type Viewer } from '../../src/access/index.ts';
 import { loadGenerated, type Provider } from '../../src/db/index.ts';
 import { fixtures, type FixtureName } from './fixtures.ts';
+import { postgresUrl, testProviders } from './providers.ts';
 
-/** PostgreSQL suites run when this is set (CI sets it); SQLite suites always run. */
-export const postgresUrl = process.env.TEST_POSTGRES_URL;
-export const testProviders: Provider[] = postgresUrl ? ['sqlite', 'postgresql'] : ['sqlite'];
+export { postgresUrl, testProviders };
 
 /** `describe` once per database provider available. */
 export function describeEachProvider(name: string, body: (provider: Provider) => void, only?: Provider[]): void {
