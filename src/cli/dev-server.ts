@@ -22,6 +22,7 @@ export async function startDevServer(io: Io, env: NodeJS.ProcessEnv = process.en
   const config = loadConfig(env, { syncSchema: 'off' });
   let current: App | undefined;
   let generation = 0;
+  let servingDir: string | undefined;
   // A Prisma client is an ES module graph: a changed one must load from new URLs, so each
   // generation gets its own folder (the real generated dir is refreshed from it too).
   const devRoot = join(config.generatedDir, '.dev');
@@ -48,7 +49,9 @@ export async function startDevServer(io: Io, env: NodeJS.ProcessEnv = process.en
       current = next;
       await previous?.stop();
       cpSync(join(outDir, config.provider), join(config.generatedDir, config.provider), { recursive: true });
-      rmSync(join(devRoot, String(generation - 1)), { recursive: true, force: true });
+      // The previous generation's folder (not simply n-1: failed saves leave gaps).
+      if (servingDir) rmSync(servingDir, { recursive: true, force: true });
+      servingDir = outDir;
       io.out(`✔ API reloaded in ${Math.round(performance.now() - started)} ms`);
       return true;
     } catch (error) {
