@@ -36,7 +36,7 @@ export function translatePrismaError(error: unknown, datamodel?: Datamodel): Cai
     case 'P2015':
     case 'P2001':
     case 'P2017': // a nested delete/disconnect of a row that is not related
-      return notFound(firstSentence(e.meta?.cause ?? e.message, `No ${model ?? 'row'} matches the given where`), { model });
+      return notFound(lastLine(e.meta?.cause ?? e.message, `No ${model ?? 'row'} matches the given where`), { model });
     case 'P2003': {
       const constraint = index ?? cause?.constraint?.fields?.join(', ') ?? e.meta?.field_name;
       // SQLite names no constraint: name the foreign keys the row holds instead.
@@ -62,7 +62,7 @@ export function translatePrismaError(error: unknown, datamodel?: Datamodel): Cai
     case 'P2019':
     case 'P2020':
     case 'P2033':
-      return badInput(firstSentence(e.message, 'Invalid value'), { model });
+      return badInput(lastLine(e.message, 'Invalid value'), { model });
     default:
       return undefined;
   }
@@ -70,7 +70,7 @@ export function translatePrismaError(error: unknown, datamodel?: Datamodel): Cai
 
 /** The fields behind a constraint with Prisma's default name: `Post_pkey`, `Post_slug_key`, `Post_authorId_fkey`. */
 function constraintFields(datamodel: Datamodel | undefined, modelName: string | undefined, constraint: string | undefined) {
-  const model = datamodel?.models.find((m) => m.name === modelName);
+  const model = modelOf(datamodel, modelName);
   if (!model || !constraint) return undefined;
   const table = model.dbName ?? model.name;
   const column = (name: string) => (model.fields.find((f) => f.name === name) as { dbName?: string | null } | undefined)?.dbName ?? name;
@@ -83,14 +83,17 @@ function constraintFields(datamodel: Datamodel | undefined, modelName: string | 
 }
 
 function foreignKeysOf(datamodel: Datamodel | undefined, modelName: string | undefined) {
-  const model = datamodel?.models.find((m) => m.name === modelName);
+  const model = modelOf(datamodel, modelName);
   const keys = model ? [...foreignKeyFields(model)] : [];
   return keys.length ? keys : undefined;
 }
 
+const modelOf = (datamodel: Datamodel | undefined, name: string | undefined) => datamodel?.models.find((m) => m.name === name);
+
 const asList = (value: unknown) => (Array.isArray(value) ? (value as string[]) : typeof value === 'string' ? [value] : undefined);
 
-function firstSentence(message: string, fallback: string): string {
+/** Prisma's messages end with the sentence that explains them. */
+function lastLine(message: string, fallback: string): string {
   const line = message.split('\n').map((l) => l.trim()).filter(Boolean).pop();
   return line || fallback;
 }
