@@ -1,6 +1,7 @@
 // Summarises a V8 .cpuprofile (from `npm run bench -- --profile cairn`): self time by package and
 // by function, and inclusive time of chosen functions. Usage:
 //   npx tsx bench/profile-summary.ts bench/results/profiles/cairn/CPU….cpuprofile [--top 25] [--from S] [--to S] [--focus fn,fn]
+//     [--callers fn --depth 6]   (where fn's time comes from: the frames above it, summed per call path)
 // --from/--to keep only samples in that window (seconds from the profile's start; the timeline
 // printed first shows where the load ran), so start-up (tsx compiling, Prisma's wasm) is left out.
 import { readFileSync } from 'node:fs';
@@ -24,6 +25,8 @@ const { positionals, values } = parseArgs({
     focus: { type: 'string', default: '' },
     from: { type: 'string', default: '0' },
     to: { type: 'string', default: 'Infinity' },
+    callers: { type: 'string', default: '' },
+    depth: { type: 'string', default: '6' },
   },
 });
 if (!positionals[0]) throw new Error('usage: tsx bench/profile-summary.ts <file.cpuprofile> [--top N] [--focus fn,fn]');
@@ -88,4 +91,18 @@ if (focus.length) {
     }
   }
   print('Inclusive time of --focus functions', [...inclusive].sort((a, b) => b[1] - a[1]));
+}
+
+// Callers: for every sample with --callers on its stack, the --depth frames above that function.
+if (values.callers) {
+  const paths = new Map<string, number>();
+  for (const [id, ms] of selfMs) {
+    const stack: ProfileNode[] = [];
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) stack.push(byId.get(at)!);
+    const index = stack.findIndex((n) => n.callFrame.functionName === values.callers);
+    if (index < 0) continue;
+    const path = stack.slice(index, index + Number(values.depth) + 1).map(label).join('  <  ');
+    paths.set(path, (paths.get(path) ?? 0) + ms);
+  }
+  print(`Call paths into ${values.callers}`, [...paths].sort((a, b) => b[1] - a[1]).slice(0, top));
 }

@@ -85,6 +85,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     logError,
     datamodel: generated.datamodel,
     auth,
+    maxBodyBytes: config.maxBodyBytes,
   });
   const server = createServer(yoga);
   const websocket = createWebSocketServer({ server, yoga });

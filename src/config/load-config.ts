@@ -25,6 +25,8 @@ export interface Config extends AuthConfig {
   syncSchema: 'push' | 'off';
   /** `CAIRN_MAX_PAGE_SIZE`: the most rows one list, relation list or connection page returns. @default 100 */
   maxPageSize: number;
+  /** `CAIRN_MAX_BODY_BYTES`: the largest HTTP request body accepted (PAYLOAD_TOO_LARGE beyond). @default 25000000 */
+  maxBodyBytes: number;
   /** `CAIRN_DB_POOL_SIZE`: PostgreSQL connections per instance. @default 10 */
   dbPoolSize: number;
   /** `CAIRN_GRAPHIQL`: serve GraphiQL at /graphql. @default true outside production */
@@ -51,6 +53,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       'off',
     ] as const),
     maxPageSize: integer('CAIRN_MAX_PAGE_SIZE', env.CAIRN_MAX_PAGE_SIZE, 100, 1, 10_000),
+    maxBodyBytes: integer('CAIRN_MAX_BODY_BYTES', env.CAIRN_MAX_BODY_BYTES, 25_000_000, 1, 2 ** 31),
     dbPoolSize: integer('CAIRN_DB_POOL_SIZE', env.CAIRN_DB_POOL_SIZE, 10, 1, 1000),
     graphiql: boolean('CAIRN_GRAPHIQL', env.CAIRN_GRAPHIQL, mode !== 'production'),
     adminRole: env.CAIRN_ADMIN_ROLE || 'admin',

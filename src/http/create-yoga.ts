@@ -5,6 +5,7 @@ import type { Datamodel } from '../db/index.ts';
 import type { Context } from '../schema/index.ts';
 import { exampleQuery } from './example-query.ts';
 import { createMaskError } from './mask-error.ts';
+import { useBodySizeLimit } from './use-body-size-limit.ts';
 import { useErrorCodes } from './use-error-codes.ts';
 
 export interface YogaOptions {
@@ -21,6 +22,8 @@ export interface YogaOptions {
   datamodel?: Datamodel;
   /** Sign-in: cookies, OAuth routes, CORS limited to the trusted origins. Null when the schema has no auth. */
   auth?: Pick<Auth, 'plugins' | 'trustedOrigins'> | null;
+  /** The largest request body accepted, in bytes. */
+  maxBodyBytes: number;
 }
 
 export type CairnYoga = YogaServerInstance<Record<string, unknown>, Context>;
@@ -30,6 +33,7 @@ export function createCairnYoga(options: YogaOptions): CairnYoga {
   const { auth } = options;
   const plugins = [
     useErrorCodes(),
+    useBodySizeLimit(options.maxBodyBytes),
     useReadinessCheck({ endpoint: '/ready', check: () => options.isReady() }),
     auth?.plugins.clientAddress,
     auth?.plugins.sessionCookies,
@@ -40,6 +44,8 @@ export function createCairnYoga(options: YogaOptions): CairnYoga {
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
+    // Replaced by useBodySizeLimit (same limit, without re-streaming every body).
+    maxRequestBodySize: false,
     graphiql: options.graphiql ? { title: 'Cairn', defaultQuery: exampleQuery(options.schema) } : false,
     ...(options.graphiql && { renderGraphiQL: options.graphiql }),
     // WebSocket operations come through yoga.getEnveloped with their connection params.
