@@ -1,7 +1,8 @@
-import type { DbClient } from '../db/index.ts';
+import type { DbClient, Model } from '../db/index.ts';
 import { forbidden } from '../errors.ts';
 import type { AccessContext } from './access-context.ts';
-import { createPolicyDelegate, type InTransaction } from './create-policy-delegate.ts';
+import { PolicyDelegate } from './create-policy-delegate.ts';
+import type { ModelInfo } from './model-info.ts';
 import type { Viewer } from './viewer.ts';
 
 /**
@@ -17,42 +18,71 @@ export interface AccessClient extends DbClient {
 
 const rawMethods = ['$queryRaw', '$queryRawUnsafe', '$executeRaw', '$executeRawUnsafe', '$queryRawTyped', '$runCommandRaw'];
 
+/** What every policy client has; each datamodel gets a subclass with one getter per model delegate. */
+class PolicyClient {
+  #delegates = new Map<Model, PolicyDelegate>();
+  readonly #ctx: AccessContext;
+  constructor(ctx: AccessContext) {
+    this.#ctx = ctx;
+  }
+
+  get viewer(): Viewer | null {
+    return this.#ctx.rules.viewer;
+  }
+  sudo(): DbClient {
+    return this.#ctx.db;
+  }
+  $connect() {
+    return this.#ctx.db.$connect();
+  }
+  $disconnect() {
+    return this.#ctx.db.$disconnect();
+  }
+  $on(): never {
+    throw new Error('Subscribe to query events on the raw client (ctx.db.sudo())');
+  }
+  $transaction(fn: unknown, options?: unknown) {
+    if (typeof fn !== 'function') throw new Error('ctx.db.$transaction takes a callback: $transaction(async (tx) => …)');
+    const ctx = this.#ctx;
+    if (ctx.inTransaction) return fn(this);
+    return (ctx.db.$transaction as (f: unknown, o?: unknown) => Promise<unknown>)(
+      (tx: DbClient) => fn(createPolicyClient({ ...ctx, db: tx, inTransaction: true })),
+      options,
+    );
+  }
+  delegate(model: Model): PolicyDelegate {
+    let delegate = this.#delegates.get(model);
+    if (!delegate) this.#delegates.set(model, (delegate = new PolicyDelegate(this.#ctx, model)));
+    return delegate;
+  }
+}
+for (const method of rawMethods) {
+  Object.defineProperty(PolicyClient.prototype, method, {
+    value: () => {
+      throw forbidden('Raw SQL bypasses access rules; use ctx.db.sudo() in trusted code');
+    },
+  });
+}
+
+/** One PolicyClient subclass per datamodel, made once: a getter per delegate (`post`, `user`, …). */
+const clientClasses = new WeakMap<ModelInfo, new (ctx: AccessContext) => PolicyClient>();
+function clientClassFor(info: ModelInfo) {
+  let ClientClass = clientClasses.get(info);
+  if (ClientClass) return ClientClass;
+  ClientClass = class extends PolicyClient {};
+  for (const model of info.datamodel.models) {
+    Object.defineProperty(ClientClass.prototype, info.delegate(model), {
+      get(this: PolicyClient) {
+        return this.delegate(model);
+      },
+    });
+  }
+  clientClasses.set(info, ClientClass);
+  return ClientClass;
+}
+
 export function createPolicyClient(ctx: AccessContext): AccessClient {
-  const delegates = new Map<string, unknown>();
-  const inTransaction: InTransaction = (fn) =>
-    ctx.inTransaction ? fn(ctx) : ctx.db.$transaction((tx) => fn({ ...ctx, db: tx, inTransaction: true }));
-  const refuseRaw = () => {
-    throw forbidden('Raw SQL bypasses access rules; use ctx.db.sudo() in trusted code');
-  };
-  const base: Record<string, unknown> = {
-    viewer: ctx.rules.viewer,
-    sudo: () => ctx.db,
-    $connect: () => ctx.db.$connect(),
-    $disconnect: () => ctx.db.$disconnect(),
-    $on: () => {
-      throw new Error('Subscribe to query events on the raw client (ctx.db.sudo())');
-    },
-    $transaction(fn: unknown, options?: unknown) {
-      if (typeof fn !== 'function') throw new Error('ctx.db.$transaction takes a callback: $transaction(async (tx) => …)');
-      if (ctx.inTransaction) return fn(client);
-      return (ctx.db.$transaction as (f: unknown, o?: unknown) => Promise<unknown>)(
-        (tx: DbClient) => fn(createPolicyClient({ ...ctx, db: tx, inTransaction: true })),
-        options,
-      );
-    },
-    ...Object.fromEntries(rawMethods.map((m) => [m, refuseRaw])),
-  };
-  const client = new Proxy(base, {
-    get(target, prop) {
-      if (typeof prop !== 'string' || prop in target) return target[prop as string];
-      if (!delegates.has(prop)) {
-        const model = ctx.info.datamodel.models.find((m) => ctx.info.delegate(m) === prop);
-        delegates.set(prop, model && createPolicyDelegate(ctx, model, inTransaction));
-      }
-      return delegates.get(prop);
-    },
-  }) as unknown as AccessClient;
-  return client;
+  return new (clientClassFor(ctx.info))(ctx) as unknown as AccessClient;
 }
 
 /** The raw client dressed as an `AccessClient` (rules off): for generator tests and trusted tools only. */

@@ -4,53 +4,100 @@ import { createRow } from './create-row.ts';
 import { deny } from './deny.ts';
 import { locateRow } from './locate-row.ts';
 import type { Row } from './model-info.ts';
-import { aggregateRows, findMethods, findRows, readBack } from './read-rows.ts';
+import { aggregateRows, findRows, readBack } from './read-rows.ts';
 import { deleteRow, updateRow } from './update-row.ts';
 import { createManyRows, deleteManyRows, updateManyRows } from './write-many.ts';
 import { toArray } from './write-helpers.ts';
 
 type Args = Record<string, any>;
-/** Runs `fn` in an interactive transaction (or the one already open), so a FORBIDDEN rolls back. */
-export type InTransaction = <T>(fn: (ctx: AccessContext) => Promise<T>) => Promise<T>;
 
 /**
  * A model delegate (`ctx.db.post`) with Prisma's methods and arguments, every one enforcing the
  * viewer's rules. Row mutations write and read back in one transaction: a mutation either returns
- * a row the viewer may read or fails having written nothing.
+ * a row the viewer may read or fails having written nothing. A class, as one is made per model
+ * used per request.
  */
-export function createPolicyDelegate(ctx: AccessContext, model: Model, inTransaction: InTransaction): Record<string, (args?: Args) => Promise<unknown>> {
-  const delegate: Record<string, (args?: Args) => Promise<unknown>> = {
-    count: (args) => aggregateRows(ctx, model, 'count', args),
-    aggregate: (args) => aggregateRows(ctx, model, 'aggregate', args),
-    groupBy: (args) => aggregateRows(ctx, model, 'groupBy', args),
+export class PolicyDelegate {
+  constructor(
+    private readonly ctx: AccessContext,
+    private readonly model: Model,
+  ) {}
 
-    create: (args = {}) => inTransaction(async (tx) => readBack(tx, model, await createRow(tx, model, args.data), args)),
-    update: (args = {}) => inTransaction(async (tx) => readBack(tx, model, await updateRow(tx, model, args.where, args.data), args)),
-    upsert: (args = {}) =>
-      inTransaction(async (tx) => {
-        const exists = await tx.db[tx.info.delegate(model)].findUnique({ where: args.where, select: tx.info.keySelect(model) });
-        const row = exists ? await updateRow(tx, model, args.where, args.update) : await createRow(tx, model, args.create);
-        return readBack(tx, model, row, args);
-      }),
-    delete: (args = {}) =>
-      inTransaction(async (tx) => {
-        const row = await locateRow(tx, model, args.where, 'delete');
-        const result = await readBack(tx, model, row, args);
-        await deleteRow(tx, model, tx.info.uniqueWhere(model, row));
-        return result;
-      }),
+  findMany(args?: Args) {
+    return findRows(this.ctx, this.model, 'findMany', args);
+  }
+  findFirst(args?: Args) {
+    return findRows(this.ctx, this.model, 'findFirst', args);
+  }
+  findFirstOrThrow(args?: Args) {
+    return findRows(this.ctx, this.model, 'findFirstOrThrow', args);
+  }
+  findUnique(args?: Args) {
+    return findRows(this.ctx, this.model, 'findUnique', args);
+  }
+  findUniqueOrThrow(args?: Args) {
+    return findRows(this.ctx, this.model, 'findUniqueOrThrow', args);
+  }
+  count(args?: Args) {
+    return aggregateRows(this.ctx, this.model, 'count', args);
+  }
+  aggregate(args?: Args) {
+    return aggregateRows(this.ctx, this.model, 'aggregate', args);
+  }
+  groupBy(args?: Args) {
+    return aggregateRows(this.ctx, this.model, 'groupBy', args);
+  }
 
-    createMany: (args = {}) => inTransaction((tx) => createManyRows(tx, model, toArray(args.data), args)),
-    createManyAndReturn: (args = {}) =>
-      inTransaction(async (tx) => readBackMany(tx, model, (await createManyRows(tx, model, toArray(args.data), { ...args, returnKeys: true })) as Row[], args)),
-    updateMany: (args = {}) =>
-      ctx.rules.model(model.name, 'post-update') === true ? updateManyRows(ctx, model, args.where, args.data) : inTransaction((tx) => updateManyRows(tx, model, args.where, args.data)),
-    updateManyAndReturn: (args = {}) =>
-      inTransaction(async (tx) => readBackMany(tx, model, (await updateManyRows(tx, model, args.where, args.data, { returnKeys: true })) as Row[], args)),
-    deleteMany: (args = {}) => deleteManyRows(ctx, model, args.where),
-  };
-  for (const method of findMethods) delegate[method] = (args) => findRows(ctx, model, method, args);
-  return delegate;
+  create(args: Args = {}) {
+    return this.#inTransaction(async (tx) => readBack(tx, this.model, await createRow(tx, this.model, args.data), args));
+  }
+  update(args: Args = {}) {
+    return this.#inTransaction(async (tx) => readBack(tx, this.model, await updateRow(tx, this.model, args.where, args.data), args));
+  }
+  upsert(args: Args = {}) {
+    const { model } = this;
+    return this.#inTransaction(async (tx) => {
+      const exists = await tx.db[tx.info.delegate(model)].findUnique({ where: args.where, select: tx.info.keySelect(model) });
+      const row = exists ? await updateRow(tx, model, args.where, args.update) : await createRow(tx, model, args.create);
+      return readBack(tx, model, row, args);
+    });
+  }
+  delete(args: Args = {}) {
+    const { model } = this;
+    return this.#inTransaction(async (tx) => {
+      const row = await locateRow(tx, model, args.where, 'delete');
+      const result = await readBack(tx, model, row, args);
+      await deleteRow(tx, model, tx.info.uniqueWhere(model, row));
+      return result;
+    });
+  }
+
+  createMany(args: Args = {}) {
+    return this.#inTransaction((tx) => createManyRows(tx, this.model, toArray(args.data), args));
+  }
+  createManyAndReturn(args: Args = {}) {
+    return this.#inTransaction(async (tx) =>
+      readBackMany(tx, this.model, (await createManyRows(tx, this.model, toArray(args.data), { ...args, returnKeys: true })) as Row[], args),
+    );
+  }
+  updateMany(args: Args = {}) {
+    if (this.ctx.rules.model(this.model.name, 'post-update') === true) return updateManyRows(this.ctx, this.model, args.where, args.data);
+    return this.#inTransaction((tx) => updateManyRows(tx, this.model, args.where, args.data));
+  }
+  updateManyAndReturn(args: Args = {}) {
+    return this.#inTransaction(async (tx) =>
+      readBackMany(tx, this.model, (await updateManyRows(tx, this.model, args.where, args.data, { returnKeys: true })) as Row[], args),
+    );
+  }
+  deleteMany(args: Args = {}) {
+    return deleteManyRows(this.ctx, this.model, args.where);
+  }
+
+  /** Runs `fn` in an interactive transaction (or the one already open), so a FORBIDDEN rolls back. */
+  #inTransaction<T>(fn: (ctx: AccessContext) => Promise<T>): Promise<T> {
+    const { ctx } = this;
+    return ctx.inTransaction ? fn(ctx) : ctx.db.$transaction((tx) => fn({ ...ctx, db: tx, inTransaction: true }));
+  }
 }
 
 async function readBackMany(ctx: AccessContext, model: Model, rows: Row[], args: Args): Promise<unknown[]> {

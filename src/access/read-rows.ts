@@ -8,11 +8,11 @@ import { checkOrdering, planRead, requireReadable } from './plan-read.ts';
 import { rewriteWhere } from './rewrite-where.ts';
 
 type Args = Record<string, any>;
-export const findMethods = ['findMany', 'findFirst', 'findFirstOrThrow', 'findUnique', 'findUniqueOrThrow'] as const;
+export type FindMethod = 'findMany' | 'findFirst' | 'findFirstOrThrow' | 'findUnique' | 'findUniqueOrThrow';
 const aggregateKeys = ['_count', '_sum', '_avg', '_min', '_max'];
 
 /** A find* through the read rules: filtered in the query, to-one relations and ruled fields after it. */
-export async function findRows(ctx: AccessContext, model: Model, method: (typeof findMethods)[number], args: Args = {}): Promise<unknown> {
+export async function findRows(ctx: AccessContext, model: Model, method: FindMethod, args: Args = {}): Promise<unknown> {
   const unique = method.startsWith('findUnique');
   const { args: checked, plan } = await planRead(ctx, model, args, { unique });
   // Prisma cannot filter a cursor row; one that the viewer may not read starts no page.

@@ -24,50 +24,76 @@ export interface ViewerRules {
 }
 
 const empty: RuleSet = { allow: [], deny: [] };
+// Model operations are denied without an allow; post-update and field rules only narrow.
+const openByDefault = (op: ModelOperation) => op === 'post-update';
 
-export function createViewerRules(resolved: ResolvedRules, viewer: Viewer | null): ViewerRules {
-  const memo = new Map<string, Filter>();
-  const cached = (key: string, make: () => Filter) => {
-    let value = memo.get(key);
-    if (value === undefined) memo.set(key, (value = make()));
+/**
+ * Built for every request, so it is a class: methods live on the prototype and the memo is
+ * created on first use, instead of a dozen closures per request.
+ */
+class CompiledViewerRules implements ViewerRules {
+  #memo: Map<string, Filter> | undefined;
+  constructor(
+    readonly resolved: ResolvedRules,
+    readonly viewer: Viewer | null,
+  ) {}
+
+  model(model: string, op: ModelOperation): Filter {
+    return this.#cached(`${model}:${op}`, () => this.#allowed(this.#modelSet(model, op), openByDefault(op)));
+  }
+  modelDenied(model: string, op: ModelOperation): Filter {
+    return this.#cached(`!${model}:${op}`, () => this.#denied(this.#modelSet(model, op), openByDefault(op)));
+  }
+  field(model: string, field: string, op: FieldOperation): Filter {
+    return this.#cached(`${model}.${field}:${op}`, () => this.#allowed(this.#fieldSet(model, field, op), true));
+  }
+  evaluate(model: string, op: ModelOperation, values: Record<string, unknown>): boolean | undefined {
+    return this.#evaluateSet(this.#modelSet(model, op), openByDefault(op), values);
+  }
+  evaluateField(model: string, field: string, op: FieldOperation, values: Record<string, unknown>): boolean | undefined {
+    return this.#evaluateSet(this.#fieldSet(model, field, op), true, values);
+  }
+  ruledFields(model: string, op: FieldOperation): string[] {
+    const fields = this.resolved.models.get(model)?.fields ?? [];
+    return [...fields].filter(([, sets]) => sets[op].allow.length || sets[op].deny.length).map(([name]) => name);
+  }
+
+  #cached(key: string, make: () => Filter): Filter {
+    this.#memo ??= new Map();
+    let value = this.#memo.get(key);
+    if (value === undefined) this.#memo.set(key, (value = make()));
     return value;
-  };
-  const modelSet = (model: string, op: ModelOperation) => resolved.models.get(model)?.operations[op] ?? empty;
-  const fieldSet = (model: string, field: string, op: FieldOperation) => resolved.models.get(model)?.fields.get(field)?.[op] ?? empty;
-  // Model operations are denied without an allow; post-update and field rules only narrow.
-  const openByDefault = (op: string, level: 'model' | 'field') => level === 'field' || op === 'post-update';
-
-  const allowed = (set: RuleSet, open: boolean): Filter =>
-    and(
-      set.allow.length ? or(...set.allow.map((r) => compileRule(r.cond, viewer))) : open,
-      ...set.deny.map((r) => compileRule(negate(r.cond), viewer)),
+  }
+  #modelSet(model: string, op: ModelOperation): RuleSet {
+    return this.resolved.models.get(model)?.operations[op] ?? empty;
+  }
+  #fieldSet(model: string, field: string, op: FieldOperation): RuleSet {
+    return this.resolved.models.get(model)?.fields.get(field)?.[op] ?? empty;
+  }
+  #allowed(set: RuleSet, open: boolean): Filter {
+    return and(
+      set.allow.length ? or(...set.allow.map((r) => compileRule(r.cond, this.viewer))) : open,
+      ...set.deny.map((r) => compileRule(negate(r.cond), this.viewer)),
     );
-  const denied = (set: RuleSet, open: boolean): Filter =>
-    or(
-      set.allow.length ? and(...set.allow.map((r) => compileRule(negate(r.cond), viewer))) : !open,
-      ...set.deny.map((r) => compileRule(r.cond, viewer)),
+  }
+  #denied(set: RuleSet, open: boolean): Filter {
+    return or(
+      set.allow.length ? and(...set.allow.map((r) => compileRule(negate(r.cond), this.viewer))) : !open,
+      ...set.deny.map((r) => compileRule(r.cond, this.viewer)),
     );
-
-  const evaluateSet = (set: RuleSet, open: boolean, values: Record<string, unknown>): boolean | undefined => {
-    const denies = set.deny.map((r) => evaluateRule(r.cond, viewer, values));
+  }
+  #evaluateSet(set: RuleSet, open: boolean, values: Record<string, unknown>): boolean | undefined {
+    const denies = set.deny.map((r) => evaluateRule(r.cond, this.viewer, values));
     if (denies.includes(true)) return false;
-    const allows = set.allow.map((r) => evaluateRule(r.cond, viewer, values));
+    const allows = set.allow.map((r) => evaluateRule(r.cond, this.viewer, values));
     const anyAllow = set.allow.length ? (allows.includes(true) ? true : allows.includes(undefined) ? undefined : false) : open;
     if (anyAllow === false) return false;
     return anyAllow === true && !denies.includes(undefined) ? true : undefined;
-  };
+  }
+}
 
-  return {
-    viewer,
-    resolved,
-    model: (model, op) => cached(`${model}:${op}`, () => allowed(modelSet(model, op), openByDefault(op, 'model'))),
-    modelDenied: (model, op) => cached(`!${model}:${op}`, () => denied(modelSet(model, op), openByDefault(op, 'model'))),
-    field: (model, field, op) => cached(`${model}.${field}:${op}`, () => allowed(fieldSet(model, field, op), true)),
-    evaluate: (model, op, values) => evaluateSet(modelSet(model, op), openByDefault(op, 'model'), values),
-    evaluateField: (model, field, op, values) => evaluateSet(fieldSet(model, field, op), true, values),
-    ruledFields: (model, op) =>
-      [...(resolved.models.get(model)?.fields ?? [])].filter(([, sets]) => sets[op].allow.length || sets[op].deny.length).map(([name]) => name),
-  };
+export function createViewerRules(resolved: ResolvedRules, viewer: Viewer | null): ViewerRules {
+  return new CompiledViewerRules(resolved, viewer);
 }
 
 /** Whether every viewer may `op` every row (`@@allow(op, true)` and no deny): such checks cost nothing. */

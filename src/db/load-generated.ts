@@ -5,7 +5,7 @@ import type { Datamodel } from './datamodel.ts';
 import type { Provider } from './provider.ts';
 
 /** A generated Prisma client class; model delegates are reached by name, so it is typed loosely. */
-export type PrismaClientClass = new (options: { adapter: unknown; log?: unknown[] }) => DbClient;
+export type PrismaClientClass = new (options: { adapter: unknown; errorFormat?: 'minimal' | 'colorless' | 'pretty'; log?: unknown[] }) => DbClient;
 
 /** The surface of a Prisma client Cairn relies on (model delegates are looked up by name). */
 export interface DbClient {
