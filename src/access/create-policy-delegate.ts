@@ -5,7 +5,7 @@ import { deny } from './deny.ts';
 import { locateRow } from './locate-row.ts';
 import type { Row } from './model-info.ts';
 import { aggregateRows, findRows, readBack } from './read-rows.ts';
-import { deleteRow, updateRow } from './update-row.ts';
+import { deleteRow, updateRow, updateRowDirectly } from './update-row.ts';
 import { createManyRows, deleteManyRows, updateManyRows } from './write-many.ts';
 import { toArray } from './write-helpers.ts';
 
@@ -51,8 +51,9 @@ export class PolicyDelegate {
   create(args: Args = {}) {
     return this.#inTransaction(async (tx) => readBack(tx, this.model, await createRow(tx, this.model, args.data), args));
   }
-  update(args: Args = {}) {
-    return this.#inTransaction(async (tx) => readBack(tx, this.model, await updateRow(tx, this.model, args.where, args.data), args));
+  async update(args: Args = {}) {
+    const direct = await updateRowDirectly(this.ctx, this.model, args);
+    return direct ?? this.#inTransaction(async (tx) => readBack(tx, this.model, await updateRow(tx, this.model, args.where, args.data), args));
   }
   upsert(args: Args = {}) {
     const { model } = this;

@@ -159,6 +159,34 @@ describeEachProvider('access rules: writes', (provider) => {
       await denied(bob(`mutation { createManyPosts(data: [{ title: "a", slug: "a", authorId: ${s.users.bob.id} }, { title: "b", slug: "b", authorId: ${s.users.alice.id} }]) { count } }`), 'Post.create');
     });
 
+    it('an update the rules settle in its WHERE is one statement; a row they exclude is refused, nothing written', async () => {
+      // Statements beyond what signing the request in costs (the session lookup).
+      const statements = async (run: (q: string) => Promise<any>, query: string) => {
+        app().resetQueries();
+        await run('{ __typename }');
+        const signIn = app().queries.length;
+        app().resetQueries();
+        const response = await run(query);
+        return { response, queries: app().queries.length - signIn };
+      };
+      // User: update rule auth().id == id, no post-update rule, readable by all. The email's read
+      // rule still applies to the returned row (alice may not read bob's email; the admin may).
+      const own = await statements(bob, `mutation { updateUser(where: { id: ${s.users.bob.id} }, data: { name: "Robert" }) { name email } }`);
+      expect(ok(own.response).updateUser).toEqual({ name: 'Robert', email: 'bob@scene.test' });
+      expect(own.queries).toBe(1);
+      const byAdmin = await statements(as('admin'), `mutation { updateUser(where: { id: ${s.users.alice.id} }, data: { name: "Al" }) { name email } }`);
+      expect(ok(byAdmin.response).updateUser).toMatchObject({ name: 'Al', email: 'alice@scene.test' });
+      expect(byAdmin.queries).toBe(1);
+      await denied(bob(`mutation { updateUser(where: { id: ${s.users.alice.id} }, data: { name: "Mallory" }) { name } }`), 'User.update');
+      expect((await app().app.db.user.findUnique({ where: { id: s.users.alice.id } })).name).toBe('Al');
+      const missing = await bob('mutation { updateUser(where: { id: 999999 }, data: { name: "x" }) { name } }');
+      expect(missing.errors?.[0]?.extensions.code).toBe('NOT_FOUND');
+      // Post has a post-update rule for authors: their update stays in a transaction that checks it after the write.
+      const author = await statements(alice, `mutation { updatePost(where: { id: ${s.posts.aliceDraft.id} }, data: { title: "t2" }) { title } }`);
+      expect(ok(author.response).updatePost.title).toBe('t2');
+      expect(author.queries).toBeGreaterThan(1);
+    });
+
     it('returns the written row through the read rules: related rows the viewer may not read are null', async () => {
       // bob may delete his old comment on alice's draft, but not read the draft itself.
       const data = ok(await bob(`mutation { deleteComment(where: { id: ${s.comments.bobOnAliceDraft.id} }) { body post { slug } } }`));
