@@ -1,5 +1,6 @@
 # Cairn image: multi-stage, non-root, needs nothing beyond the npm registry and Debian's packages.
-# Node 24 is the newest LTS line better-sqlite3 12 builds for (see README "Deployment").
+# Node 24 is the newest LTS line better-sqlite3 12 builds for (see README "Deployment"); it runs the
+# TypeScript sources itself (type stripping), so the image needs no tsx loader at run time.
 
 FROM node:24-bookworm-slim AS build
 # better-sqlite3 compiles from source when its prebuilt download is unreachable.

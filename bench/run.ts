@@ -11,7 +11,7 @@ import { machineInfo } from './lib/machine.ts';
 import { benchDir, rootDir } from './lib/paths.ts';
 import { formatTables, ratios, type Cell } from './lib/report.ts';
 import { startServer, type ServerHandle } from './lib/server-process.ts';
-import { ensurePostgraphileToolchain } from './lib/toolchain.ts';
+import { ensureNativeNode, ensurePostgraphileToolchain } from './lib/toolchain.ts';
 import { shapes as allShapes } from './shapes.ts';
 
 const args = parseBenchArgs(process.argv.slice(2), process.env);
@@ -63,6 +63,11 @@ const cells: Cell[] = [];
 try {
   for (const name of args.servers) {
     let node: string | undefined;
+    if (name !== 'postgraphile' && args.runtime === 'native') {
+      const toolchain = ensureNativeNode(log);
+      if (!toolchain.ok) throw new Error(`--runtime native: ${toolchain.reason} (use --runtime tsx)`);
+      node = toolchain.node;
+    }
     if (name === 'postgraphile') {
       if (args.db !== 'postgresql') {
         unavailable.set(name, 'PostGraphile serves PostgreSQL only');

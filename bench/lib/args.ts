@@ -26,6 +26,12 @@ export interface BenchArgs {
   profile: ServerName[];
   /** Who Cairn's requests run as: a signed-in admin (answers match the baselines) or nobody. */
   cairnViewer: 'admin' | 'anonymous';
+  /**
+   * How the Node servers (raw, prisma, cairn) run their TypeScript: `native` on a Node with type
+   * stripping (≥ 22.18, as the Docker image runs Cairn), or through tsx's loader on the runner's
+   * Node. PostGraphile is plain JS on Node 22 either way.
+   */
+  runtime: 'native' | 'tsx';
   /** PostgreSQL URL of the bench database (BENCH_DATABASE_URL), without `?schema`. */
   databaseUrl: string;
 }
@@ -42,6 +48,8 @@ const usage = `npm run bench -- [options]
   --profile cairn,...        write .cpuprofile files of these servers to bench/results/profiles/
   --reseed                   rebuild the dataset
   --cairn-viewer admin|anonymous  who Cairn's requests run as (default admin: rules admit every row)
+  --runtime native|tsx       how raw, prisma and cairn run TypeScript: Node ≥ 22.18's type stripping (default on
+                             PostgreSQL; installs node@22 into bench/.node when this Node is older) or tsx (default on SQLite)
 env BENCH_DATABASE_URL       PostgreSQL server and database (default postgresql://postgres@127.0.0.1:5432/cairn_bench)`;
 
 export function parseBenchArgs(argv: string[], env: Record<string, string | undefined>): BenchArgs {
@@ -59,6 +67,7 @@ export function parseBenchArgs(argv: string[], env: Record<string, string | unde
       profile: { type: 'string', default: '' },
       reseed: { type: 'boolean', default: false },
       'cairn-viewer': { type: 'string', default: 'admin' },
+      runtime: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -81,6 +90,8 @@ export function parseBenchArgs(argv: string[], env: Record<string, string | unde
     profile: list('--profile', values.profile),
     reseed: values.reseed,
     cairnViewer: oneOf('--cairn-viewer', values['cairn-viewer'], ['admin', 'anonymous'] as const),
+    // better-sqlite3 is built for the runner's Node, so SQLite runs stay on it.
+    runtime: oneOf('--runtime', values.runtime ?? (db === 'sqlite' ? 'tsx' : 'native'), db === 'sqlite' ? (['tsx'] as const) : (['native', 'tsx'] as const)),
     databaseUrl: env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/cairn_bench',
   };
 }

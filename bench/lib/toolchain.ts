@@ -15,7 +15,7 @@ const postgraphileDir = join(benchDir, 'postgraphile');
  * into its own node_modules. Both install once and are reused; failures become a reason to print.
  */
 export function ensurePostgraphileToolchain(log: (line: string) => void): Toolchain {
-  const node = process.versions.node.split('.').map(Number)[0]! >= 22 ? process.execPath : ensureNode22(log);
+  const node = ensureNode22(log);
   if (typeof node !== 'string') return node;
   const installed = join(postgraphileDir, 'node_modules', '.package-lock.json');
   const manifest = join(postgraphileDir, 'package.json');
@@ -27,7 +27,14 @@ export function ensurePostgraphileToolchain(log: (line: string) => void): Toolch
   return { ok: true, node };
 }
 
+/** A Node that runs TypeScript itself (≥ 22.18): the runner's own when it is one, else bench/.node's. */
+export function ensureNativeNode(log: (line: string) => void): Toolchain {
+  const node = ensureNode22(log);
+  return typeof node === 'string' ? { ok: true, node } : node;
+}
+
 function ensureNode22(log: (line: string) => void): string | { ok: false; reason: string } {
+  if (nodeVersionOk(process.execPath)) return process.execPath;
   if (!nodeVersionOk(nodeBin)) {
     log('Installing Node 22 from the npm registry (package `node@22`) into bench/.node (once)…');
     mkdirSync(nodeDir, { recursive: true });
@@ -39,10 +46,12 @@ function ensureNode22(log: (line: string) => void): string | { ok: false; reason
   return nodeBin;
 }
 
+/** Node 22+ with type stripping on by default (22.18+). */
 function nodeVersionOk(bin: string): boolean {
   if (!existsSync(bin)) return false;
-  const result = spawnSync(bin, ['--version'], { encoding: 'utf8' });
-  return result.status === 0 && Number(/^v(\d+)/.exec(result.stdout)?.[1]) >= 22;
+  const result = spawnSync(bin, ['-p', 'process.versions.node.split(".")[0] + " " + Boolean(process.features.typescript)'], { encoding: 'utf8' });
+  const [major, strips] = result.stdout.trim().split(' ');
+  return result.status === 0 && Number(major) >= 22 && strips === 'true';
 }
 
 /** Runs npm in `cwd`; returns the tail of its output on failure, undefined on success. */

@@ -1,11 +1,10 @@
 import pg from 'pg';
-import Database from 'better-sqlite3';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { rootDir } from '../lib/paths.ts';
 import { benchAdminId } from '../shapes.ts';
 import { benchEnv, runServerProcess } from './harness.ts';
-import { countPgStatements, countSqliteStatements } from './statement-counter.ts';
+import { countDriverStatements } from './statement-counter.ts';
 
 /**
  * (c) Cairn as production builds it: `buildApp` with NODE_ENV=production (masked errors, no
@@ -16,8 +15,7 @@ import { countPgStatements, countSqliteStatements } from './statement-counter.ts
  * writes are refused). The viewer comes from buildApp's `resolveViewer`, so no session lookup is
  * measured.
  */
-countPgStatements(pg);
-countSqliteStatements(new Database(':memory:').prepare('SELECT 1'));
+await countDriverStatements(pg, benchEnv().sqliteFile);
 
 await runServerProcess(async () => {
   const { url, poolSize } = benchEnv();

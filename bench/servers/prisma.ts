@@ -1,16 +1,14 @@
 import pg from 'pg';
-import Database from 'better-sqlite3';
 import { createDb, loadGenerated, providerOf } from '../../src/db/index.ts';
 import { rootDir } from '../lib/paths.ts';
 import { benchEnv, createJsonServer, runServerProcess, type Handler } from './harness.ts';
-import { countPgStatements, countSqliteStatements } from './statement-counter.ts';
+import { countDriverStatements } from './statement-counter.ts';
 
 /**
  * (b) Plain Prisma without GraphQL: the same generated client and driver adapter Cairn uses,
  * one hand-picked Prisma call per shape (what a developer writing REST handlers would write).
  */
-countPgStatements(pg);
-countSqliteStatements(new Database(':memory:').prepare('SELECT 1'));
+await countDriverStatements(pg, benchEnv().sqliteFile);
 
 const postFields = { id: true, title: true, slug: true, status: true, views: true };
 const nestedSelect = {
@@ -51,7 +49,7 @@ await runServerProcess(async () => {
     }),
     aggregate: async ({ a }) => {
       const result = await db.post.aggregate({ where: { authorId: a }, _count: { _all: true }, _avg: { views: true } });
-      return { postsCount: result._count._all, postsAggregate: { _count: result._count, _avg: result._avg } };
+      return { postsAggregate: { _count: result._count, _avg: result._avg } };
     },
     create: async ({ data }) => ({
       createPost: await db.post.create({ data, select: { id: true, title: true, comments: { select: { id: true, body: true } } } }),

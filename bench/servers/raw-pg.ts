@@ -64,7 +64,7 @@ await runServerProcess(async () => {
     }),
     aggregate: async ({ a }) => {
       const [row] = await query('aggregate', 'SELECT count(*)::int AS count, avg(views)::float8 AS avg FROM "Post" WHERE "authorId" = $1', [a]);
-      return { postsCount: row.count, postsAggregate: { _count: { _all: row.count }, _avg: { views: row.avg } } };
+      return { postsAggregate: { _count: { _all: row.count }, _avg: { views: row.avg } } };
     },
     create: async ({ data }) => {
       const comments = data.comments.create as { body: string; authorId: number }[];

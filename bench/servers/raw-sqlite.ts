@@ -55,7 +55,7 @@ await runServerProcess(async () => {
     search: ({ q, who }) => ({ posts: sql.search.all(q, who) }),
     aggregate: ({ a }) => {
       const row = sql.aggregate.get(a) as { count: number; avg: number | null };
-      return { postsCount: row.count, postsAggregate: { _count: { _all: row.count }, _avg: { views: row.avg } } };
+      return { postsAggregate: { _count: { _all: row.count }, _avg: { views: row.avg } } };
     },
     create: ({ data }) => ({ createPost: create(data) }),
     update: ({ id, body }) => ({ updatePost: sql.update.get(body, id) }),

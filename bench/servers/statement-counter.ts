@@ -44,3 +44,14 @@ export function countSqliteStatements(anyStatement: object): void {
     };
   }
 }
+
+/**
+ * Counts what a Prisma-based server sends on the database it serves. better-sqlite3 is loaded only
+ * for a SQLite run: its native build is for the runner's Node, and PostgreSQL runs may use another.
+ */
+export async function countDriverStatements(pgModule: { Client: { prototype: object } }, sqliteFile: string | undefined): Promise<void> {
+  countPgStatements(pgModule);
+  if (!sqliteFile) return;
+  const { default: Database } = await import('better-sqlite3');
+  countSqliteStatements(new Database(':memory:').prepare('SELECT 1'));
+}

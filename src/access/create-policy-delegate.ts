@@ -18,10 +18,12 @@ type Args = Record<string, any>;
  * used per request.
  */
 export class PolicyDelegate {
-  constructor(
-    private readonly ctx: AccessContext,
-    private readonly model: Model,
-  ) {}
+  private readonly ctx: AccessContext;
+  private readonly model: Model;
+  constructor(ctx: AccessContext, model: Model) {
+    this.ctx = ctx;
+    this.model = model;
+  }
 
   findMany(args?: Args) {
     return findRows(this.ctx, this.model, 'findMany', args);

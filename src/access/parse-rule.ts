@@ -48,7 +48,10 @@ export function parseExpression(text: string): Expr {
 
 class Parser {
   private index = 0;
-  constructor(private readonly tokens: Token[]) {}
+  private readonly tokens: Token[];
+  constructor(tokens: Token[]) {
+    this.tokens = tokens;
+  }
 
   peek(): Token {
     return this.tokens[this.index]!;

@@ -1,13 +1,13 @@
 /** A problem at one position of an annotation line; `resolveRules` turns it into a `RuleError`. */
 export class RuleSyntaxError extends Error {
-  constructor(
-    message: string,
-    readonly pos: number,
-    /** What would have been valid here, e.g. `a field of Post, auth() or a literal`. */
-    readonly expected: string,
-  ) {
+  readonly pos: number;
+  /** What would have been valid here, e.g. `a field of Post, auth() or a literal`. */
+  readonly expected: string;
+  constructor(message: string, pos: number, expected: string) {
     super(message);
     this.name = 'RuleSyntaxError';
+    this.pos = pos;
+    this.expected = expected;
   }
 }
 
@@ -33,12 +33,11 @@ export const ruleForm =
  * what went wrong and the expected form.
  */
 export class RuleError extends Error {
-  constructor(
-    readonly location: RuleLocation,
-    readonly pos: number,
-    readonly problem: string,
-    readonly expected: string,
-  ) {
+  readonly location: RuleLocation;
+  readonly pos: number;
+  readonly problem: string;
+  readonly expected: string;
+  constructor(location: RuleLocation, pos: number, problem: string, expected: string) {
     const where = `${location.model}${location.field ? `.${location.field}` : ''}`;
     const at = location.file ?? `line ${location.line} of the /// comment`;
     super(
@@ -51,5 +50,9 @@ export class RuleError extends Error {
       ].join('\n'),
     );
     this.name = 'RuleError';
+    this.location = location;
+    this.pos = pos;
+    this.problem = problem;
+    this.expected = expected;
   }
 }

@@ -33,10 +33,12 @@ const openByDefault = (op: ModelOperation) => op === 'post-update';
  */
 class CompiledViewerRules implements ViewerRules {
   #memo: Map<string, Filter> | undefined;
-  constructor(
-    readonly resolved: ResolvedRules,
-    readonly viewer: Viewer | null,
-  ) {}
+  readonly resolved: ResolvedRules;
+  readonly viewer: Viewer | null;
+  constructor(resolved: ResolvedRules, viewer: Viewer | null) {
+    this.resolved = resolved;
+    this.viewer = viewer;
+  }
 
   model(model: string, op: ModelOperation): Filter {
     return this.#cached(`${model}:${op}`, () => this.#allowed(this.#modelSet(model, op), openByDefault(op)));

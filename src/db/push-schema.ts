@@ -16,7 +16,9 @@ export interface PushResult {
 
 /** Thrown when the push would lose data or cannot run; names every reason Prisma gave. */
 export class SchemaPushError extends Error {
-  constructor(readonly warnings: string[], readonly unexecutable: string[]) {
+  readonly warnings: string[];
+  readonly unexecutable: string[];
+  constructor(warnings: string[], unexecutable: string[]) {
     super(
       [
         'The database was left unchanged: bringing it in line with the schema would',
@@ -27,6 +29,8 @@ export class SchemaPushError extends Error {
         .join('\n'),
     );
     this.name = 'SchemaPushError';
+    this.warnings = warnings;
+    this.unexecutable = unexecutable;
   }
 }
 

@@ -6,8 +6,10 @@ import type { OAuthProfile } from './oauth-provider.ts';
 
 /** Why an OAuth sign-in could not pick a user; sent back to the app as `?auth_error=<code>`. */
 export class OAuthSignInError extends Error {
-  constructor(readonly code: 'email_required' | 'email_not_verified') {
+  readonly code: 'email_required' | 'email_not_verified';
+  constructor(code: OAuthSignInError['code']) {
     super(code);
+    this.code = code;
   }
 }
 

@@ -4,15 +4,16 @@
  * database), else a Cairn name.
  */
 export class MigrateError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    /** Commands or actions that resolve it, in order. */
-    readonly nextSteps: string[] = [],
-    readonly details: Record<string, unknown> = {},
-  ) {
+  readonly code: string;
+  /** Commands or actions that resolve it, in order. */
+  readonly nextSteps: string[];
+  readonly details: Record<string, unknown>;
+  constructor(code: string, message: string, nextSteps: string[] = [], details: Record<string, unknown> = {}) {
     super(nextSteps.length ? `${message}\n\nNext steps:\n${nextSteps.map((s) => `  - ${s}`).join('\n')}` : message);
     this.name = 'MigrateError';
+    this.code = code;
+    this.nextSteps = nextSteps;
+    this.details = details;
   }
 }
 
