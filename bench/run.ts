@@ -58,6 +58,8 @@ const env = {
 };
 
 const running = new Map<ServerName, ServerHandle>();
+/** Which Node ran each server, and how it ran TypeScript. */
+const runtimes: Partial<Record<ServerName, string>> = {};
 const unavailable = new Map<ServerName, string>();
 const cells: Cell[] = [];
 try {
@@ -83,7 +85,8 @@ try {
     }
     try {
       running.set(name, await startServer({ name, script: scripts[name], node, env, profile: args.profile.includes(name) }));
-      log(`${elapsed()}  ${name} server ready`);
+      runtimes[name] = describeRuntime(name, node);
+      log(`${elapsed()}  ${name} server ready (${runtimes[name]})`);
     } catch (error) {
       unavailable.set(name, (error as Error).message.split('\n')[0]!);
       log(`${name}: n/a — ${(error as Error).message}`);
@@ -141,6 +144,7 @@ const output = {
     db: args.db, size: args.size, seed: args.seed, connections: args.connections, warmup: args.warmup, duration: args.duration,
     cairnViewer: args.cairnViewer,
   },
+  runtimes,
   dataset: database.size,
   shapes: shapes.map((s) => ({ name: s.name, title: s.title, write: !!s.write })),
   cells,
@@ -154,3 +158,8 @@ const output = {
 };
 writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(output, null, 2)}\n`);
 console.log(`\nWrote bench/results/latest.json (${output.seconds} s)`);
+
+function describeRuntime(name: ServerName, node: string | undefined): string {
+  const version = node ? spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim() : process.version;
+  return `Node ${version}${name === 'postgraphile' ? '' : node ? ', type stripping' : ', tsx'}`;
+}
