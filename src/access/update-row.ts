@@ -1,10 +1,10 @@
 import type { Model } from '../db/index.ts';
 import { badInput, notFound } from '../errors.ts';
 import type { AccessContext } from './access-context.ts';
+import { applyReadPlan } from './apply-read-plan.ts';
 import { checkForeignKeys } from './check-foreign-keys.ts';
 import { createRow, linkTo, ownerTarget, type AfterWrite } from './create-row.ts';
 import { deny } from './deny.ts';
-import { applyReadPlan } from './apply-read-plan.ts';
 import { and, narrow, type Filter, type Where } from './filter.ts';
 import { locateRow, pointableRow } from './locate-row.ts';
 import type { RelationInfo, Row } from './model-info.ts';
