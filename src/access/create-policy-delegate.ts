@@ -13,9 +13,9 @@ type Args = Record<string, any>;
 
 /**
  * A model delegate (`ctx.db.post`) with Prisma's methods and arguments, every one enforcing the
- * viewer's rules. Row mutations write and read back in one transaction: a mutation either returns
- * a row the viewer may read or fails having written nothing. A class, as one is made per model
- * used per request.
+ * viewer's rules. Row mutations write and read back in one transaction (an update the rules can
+ * settle in its WHERE is one statement): a mutation either returns a row the viewer may read or
+ * fails having written nothing. A class, as one is made per model used per request.
  */
 export class PolicyDelegate {
   private readonly ctx: AccessContext;
