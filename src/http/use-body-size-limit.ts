@@ -7,7 +7,7 @@ const tooLarge = (limit: number) =>
 /**
  * Refuses request bodies over `limit` bytes with PAYLOAD_TOO_LARGE. It replaces yoga's own limit
  * (`maxRequestBodySize`), which pipes every body through a TransformStream and a new Request:
- * that cost more than half of yoga's per-request time (bench/README.md). A declared
+ * that cost more than half of yoga's per-request time (README "Architecture"). A declared
  * Content-Length is checked from the header alone — Node's HTTP parser never delivers more body
  * than it declares — so only chunked bodies are counted as they stream in.
  */
