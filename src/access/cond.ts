@@ -67,3 +67,20 @@ export function usesViewer(cond: Cond): boolean {
       return usesViewer(cond.where);
   }
 }
+
+/** The row's own columns (no relation path) a condition compares: what deciding it from a row needs. */
+export function ownColumns(cond: Cond): string[] {
+  switch (cond.kind) {
+    case 'const':
+    case 'collection':
+      return [];
+    case 'and':
+    case 'or':
+      return cond.items.flatMap(ownColumns);
+    case 'compare':
+    case 'in':
+      return (cond.kind === 'compare' ? [cond.left, cond.right] : [cond.item, cond.list]).flatMap((o) =>
+        o.kind === 'field' && !o.path.length ? [o.field.name] : [],
+      );
+  }
+}

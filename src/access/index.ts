@@ -20,5 +20,5 @@ export { defaultViewerFields, type ViewerFields } from './resolve-expression.ts'
 export { RuleError, type RuleLocation } from './rule-error.ts';
 export { createAccessPolicy, type AccessPolicy, type AccessPolicyOptions } from './create-access-policy.ts';
 export { trustedClient, type AccessClient } from './create-policy-client.ts';
-export { alwaysAllowed } from './viewer-rules.ts';
+export { alwaysAllowed, readRuleColumns } from './viewer-rules.ts';
 export { printRules, unruledModelsWarning } from './print-rules.ts';

@@ -1,4 +1,4 @@
-import { delegateName, findModel, oppositeRelation, type Datamodel, type Field, type Model } from '../db/index.ts';
+import { delegateName, findModel, oppositeRelation, primaryKeyFields, type Datamodel, type Field, type Model } from '../db/index.ts';
 import type { Where } from './filter.ts';
 
 export type Row = Record<string, any>;
@@ -44,7 +44,7 @@ export function createModelInfo(datamodel: Datamodel): ModelInfo {
   const scalars = new Map<string, Set<string>>();
   const primaryKey = (model: Model) => {
     let key = keys.get(model.name);
-    if (!key) keys.set(model.name, (key = (model.primaryKey?.fields as string[] | undefined) ?? model.fields.filter((f) => f.isId).map((f) => f.name)));
+    if (!key) keys.set(model.name, (key = primaryKeyFields(model)));
     return key;
   };
   const compoundName = (model: Model, fields: string[]) => model.primaryKey?.name ?? fields.join('_');

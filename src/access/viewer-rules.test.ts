@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Datamodel } from '../db/index.ts';
 import { resolveRules } from './resolve-rules.ts';
-import { alwaysAllowed, createViewerRules } from './viewer-rules.ts';
+import { alwaysAllowed, createViewerRules, readRuleColumns } from './viewer-rules.ts';
 
 const blog = JSON.parse(readFileSync(new URL('../generated/sqlite/datamodel.json', import.meta.url), 'utf8')) as Datamodel;
 const rules = resolveRules(blog);
@@ -52,5 +52,16 @@ describe('alwaysAllowed', () => {
     expect(alwaysAllowed(rules, 'Session', 'read')).toBe(false);
     expect(alwaysAllowed(rules, 'User', 'read', 'name')).toBe(true);
     expect(alwaysAllowed(rules, 'User', 'read', 'email')).toBe(false);
+  });
+});
+
+describe('readRuleColumns', () => {
+  it("lists the model's own columns its read rules compare, not relation paths or collections", () => {
+    expect(readRuleColumns(rules, 'Post').sort()).toEqual(['authorId', 'status']);
+    // Comment's read rule also compares post.status and post.authorId: those are another row's.
+    expect(readRuleColumns(rules, 'Comment')).toEqual(['authorId']);
+    // User.email's field rule compares the user's own id.
+    expect(readRuleColumns(rules, 'User')).toEqual(['id']);
+    expect(readRuleColumns(rules, 'Tag')).toEqual([]);
   });
 });

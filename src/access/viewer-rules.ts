@@ -1,5 +1,5 @@
 import { compileRule } from './compile-rule.ts';
-import { negate } from './cond.ts';
+import { negate, ownColumns } from './cond.ts';
 import { evaluateRule } from './evaluate-rule.ts';
 import { and, or, type Filter } from './filter.ts';
 import type { FieldOperation, ModelOperation, ResolvedRules, RuleSet } from './resolve-rules.ts';
@@ -96,6 +96,17 @@ class CompiledViewerRules implements ViewerRules {
 
 export function createViewerRules(resolved: ResolvedRules, viewer: Viewer | null): ViewerRules {
   return new CompiledViewerRules(resolved, viewer);
+}
+
+/**
+ * The columns of `model` its read rules (model and field level) compare: rows read with them can
+ * be checked without another query (`ViewerRules.evaluate`), so the API always selects them.
+ */
+export function readRuleColumns(resolved: ResolvedRules, model: string): string[] {
+  const rules = resolved.models.get(model);
+  if (!rules) return [];
+  const sets = [rules.operations.read, ...[...rules.fields.values()].map((f) => f.read)];
+  return [...new Set(sets.flatMap((set) => [...set.allow, ...set.deny]).flatMap((rule) => ownColumns(rule.cond)))];
 }
 
 /** Whether every viewer may `op` every row (`@@allow(op, true)` and no deny): such checks cost nothing. */

@@ -42,6 +42,10 @@ export function findModel(datamodel: Datamodel, name: string): Model {
   return model;
 }
 
+/** The primary key's fields (one, or a compound `@@id`). */
+export const primaryKeyFields = (model: Model): string[] =>
+  (model.primaryKey?.fields as string[] | undefined) ?? model.fields.filter((f) => f.isId).map((f) => f.name);
+
 /** Field sets that identify one row: the id (single or compound) and every unique constraint. */
 export function uniqueFieldSets(model: Model): string[][] {
   const sets: string[][] = [];

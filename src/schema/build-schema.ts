@@ -1,5 +1,5 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { alwaysAllowed, resolveRules, type ResolvedRules } from '../access/index.ts';
+import { alwaysAllowed, readRuleColumns, resolveRules, type ResolvedRules } from '../access/index.ts';
 import type { Datamodel } from '../db/index.ts';
 import { apiDatamodel } from './api-datamodel.ts';
 import { createBuilder, type Builder } from './builder.ts';
@@ -33,7 +33,10 @@ export interface BuildSchemaOptions {
 export function buildSchema({ datamodel: fullDatamodel, maxPageSize = 100, dbNull, extensions = [], rules = resolveRules(fullDatamodel) }: BuildSchemaOptions): GraphQLSchema {
   const datamodel = apiDatamodel(fullDatamodel);
   const builder = createBuilder({ datamodel, maxPageSize });
-  const kit = createKit(builder, datamodel, maxPageSize, (model, field) => !alwaysAllowed(rules, model, 'read', field));
+  const kit = createKit(builder, datamodel, maxPageSize, {
+    mayHide: (model, field) => !alwaysAllowed(rules, model, 'read', field),
+    readColumns: (model) => readRuleColumns(rules, model),
+  });
   const translate = createTranslator(datamodel, maxPageSize, dbNull);
 
   builder.queryType({});

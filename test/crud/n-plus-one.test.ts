@@ -81,6 +81,22 @@ describeEachProvider('no N+1', (provider) => {
     expect(twenty.statements.length).toBeLessThanOrEqual(5);
   });
 
+  it('reads load the columns the query asks for (and the key), not whole rows', async () => {
+    const { statements } = await measure('{ users(take: 2) { name posts(take: 1) { title } } }');
+    const sql = statements.join('\n');
+    // A column as SQL names it ("x" on PostgreSQL, `x` on SQLite).
+    const column = (name: string) => new RegExp(`["\`]${name}["\`]`);
+    expect(sql).toMatch(column('name'));
+    expect(sql).toMatch(column('title'));
+    for (const unasked of ['email', 'passwordHash', 'roles', 'body', 'views']) expect(sql).not.toMatch(column(unasked));
+    // Under the rules, what the read rules decide on is loaded too (Post: status and authorId), so
+    // rows are checked without another query.
+    const ruled = await measure('{ posts(take: 2) { title } }', {}, enforced);
+    expect(ruled.statements).toHaveLength(1);
+    expect(ruled.statements[0]).toMatch(column('status'));
+    expect(ruled.statements[0]).not.toMatch(column('body'));
+  });
+
   it('relation counts and relation arguments add no per-row statements', async () => {
     const query = `query($take: Int) {
       posts(take: $take, orderBy: [{ id: asc }]) {

@@ -24,11 +24,20 @@ export interface Kit {
   model(name: string): Model;
   /** Whether the provider supports `mode: insensitive` and scalar lists. */
   isPostgres: boolean;
-  /** Whether access rules may hide rows of `model` (or values of its `field`) from some viewer: then they are nullable. */
-  mayHide(model: string, field?: string): boolean;
+  /** What the access rules ask of the API. */
+  access: KitAccess;
 }
 
-export function createKit(builder: Builder, datamodel: Datamodel, maxPageSize: number, mayHide: Kit['mayHide'] = () => false): Kit {
+export interface KitAccess {
+  /** Whether access rules may hide rows of `model` (or values of its `field`) from some viewer: then they are nullable. */
+  mayHide(model: string, field?: string): boolean;
+  /** Columns every read of `model` selects besides what the query asks for (the rules decide on them). */
+  readColumns(model: string): string[];
+}
+
+const noRules: KitAccess = { mayHide: () => false, readColumns: () => [] };
+
+export function createKit(builder: Builder, datamodel: Datamodel, maxPageSize: number, access: KitAccess = noRules): Kit {
   const refs = new Map<string, any>();
   const implemented = new Set<string>();
   const input = (name: string) => {
@@ -52,7 +61,7 @@ export function createKit(builder: Builder, datamodel: Datamodel, maxPageSize: n
       field.kind === 'enum' ? field.type : prismaScalarTypes[field.type as PrismaScalar] ?? unsupported(field),
     model: (name) => datamodel.models.find((m) => m.name === name)!,
     isPostgres: datamodel.provider === 'postgresql',
-    mayHide,
+    access,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Model } from '../../db/index.ts';
+import { primaryKeyFields, type Model } from '../../db/index.ts';
 import { names } from '../names.ts';
 import type { Kit } from './kit.ts';
 import { listArgs, toFindManyArgs, type ListArgs } from './list-args.ts';
@@ -13,6 +13,10 @@ import { whereInput } from './where.ts';
 export function registerModelObject(kit: Kit, translate: Translator, model: Model): void {
   kit.builder.prismaObject(model.name as never, {
     description: model.documentation,
+    // Select mode: a read loads the columns the query asks for (plugin-prisma adds every exposed
+    // field and relation selected), plus the key and the columns the read rules decide on — not
+    // every column of every row.
+    select: Object.fromEntries([...primaryKeyFields(model), ...kit.access.readColumns(model.name)].map((f) => [f, true])),
     fields: (t: any) => {
       const fields: Record<string, any> = {};
       for (const field of model.fields) {
@@ -20,7 +24,7 @@ export function registerModelObject(kit: Kit, translate: Translator, model: Mode
           const type = kit.scalarType(field);
           fields[field.name] = t.expose(field.name, {
             type: field.isList ? [type] : type,
-            nullable: !field.isRequired || kit.mayHide(model.name, field.name),
+            nullable: !field.isRequired || kit.access.mayHide(model.name, field.name),
             description: field.documentation,
           });
           continue;
@@ -28,7 +32,7 @@ export function registerModelObject(kit: Kit, translate: Translator, model: Mode
         const target = kit.model(field.type);
         if (!field.isList) {
           // A related row the viewer may not read is null, so a required relation to such a model is nullable.
-          fields[field.name] = t.relation(field.name, { nullable: !field.isRequired || kit.mayHide(target.name), description: field.documentation });
+          fields[field.name] = t.relation(field.name, { nullable: !field.isRequired || kit.access.mayHide(target.name), description: field.documentation });
           continue;
         }
         fields[field.name] = t.relation(field.name, {
