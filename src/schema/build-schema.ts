@@ -5,6 +5,7 @@ import { apiDatamodel } from './api-datamodel.ts';
 import { createBuilder, type Builder } from './builder.ts';
 import { registerAggregateTypes } from './crud/aggregates.ts';
 import { registerEnums } from './crud/enums.ts';
+import { readExposedColumnsDirectly } from './crud/direct-columns.ts';
 import { createKit, type Kit } from './crud/kit.ts';
 import { registerModelMutations } from './crud/mutations.ts';
 import { registerModelObject } from './crud/objects.ts';
@@ -52,7 +53,9 @@ export function buildSchema({ datamodel: fullDatamodel, maxPageSize = 100, dbNul
     registerModelMutations(kit, translate, model, batchPayload);
   }
   for (const extend of extensions) extend(builder, kit);
-  return builder.toSchema({ sortSchema: false });
+  const schema = builder.toSchema({ sortSchema: false });
+  readExposedColumnsDirectly(schema);
+  return schema;
 }
 
 /** The SDL clients and codegen read; sorted so diffs show real changes only. */
