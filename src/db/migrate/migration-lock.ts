@@ -24,8 +24,10 @@ export async function acquireMigrationLock(session: MigrationSession, timeoutMs:
       }
     } else {
       await session.execute(`PRAGMA busy_timeout = ${ms}`);
-      await session.execute('PRAGMA locking_mode = EXCLUSIVE');
-      await session.execute('BEGIN EXCLUSIVE; COMMIT;');
+      // Wait in NORMAL locking mode, so a waiter gives its SHARED lock back between retries: two
+      // deploys waiting in EXCLUSIVE mode each kept theirs and blocked each other until the busy
+      // timeout. Inside the transaction switch to EXCLUSIVE, so COMMIT keeps the lock held.
+      await session.execute('BEGIN EXCLUSIVE; PRAGMA locking_mode = EXCLUSIVE; COMMIT;');
     }
   } catch (error) {
     throw new Error(
