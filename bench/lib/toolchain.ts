@@ -33,7 +33,13 @@ export function ensureNativeNode(log: (line: string) => void): Toolchain {
   return typeof node === 'string' ? { ok: true, node } : node;
 }
 
+// Every server asks; the answer (and an install) is worked out once per run.
+let node22: string | { ok: false; reason: string } | undefined;
 function ensureNode22(log: (line: string) => void): string | { ok: false; reason: string } {
+  return (node22 ??= findOrInstallNode22(log));
+}
+
+function findOrInstallNode22(log: (line: string) => void): string | { ok: false; reason: string } {
   if (nodeVersionOk(process.execPath)) return process.execPath;
   if (!nodeVersionOk(nodeBin)) {
     log('Installing Node 22 from the npm registry (package `node@22`) into bench/.node (once)…');
