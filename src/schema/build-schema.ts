@@ -28,15 +28,21 @@ export interface BuildSchemaOptions {
   extensions?: SchemaExtension[];
   /** The access rules (they decide which relations and fields are nullable). @default resolved from `datamodel` */
   rules?: ResolvedRules;
+  /**
+   * Fields left out of the generated create/update inputs, written only by Cairn's own flows or
+   * server code (e.g. `{ User: ['email', 'emailVerified', 'roles'] }` from auth). @default {}
+   */
+  readOnlyFields?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Walks the datamodel and builds the whole GraphQL schema; nothing in here is model-specific. */
-export function buildSchema({ datamodel: fullDatamodel, maxPageSize = 100, dbNull, extensions = [], rules = resolveRules(fullDatamodel) }: BuildSchemaOptions): GraphQLSchema {
+export function buildSchema({ datamodel: fullDatamodel, maxPageSize = 100, dbNull, extensions = [], rules = resolveRules(fullDatamodel), readOnlyFields = {} }: BuildSchemaOptions): GraphQLSchema {
   const datamodel = apiDatamodel(fullDatamodel);
   const builder = createBuilder({ datamodel, maxPageSize });
   const kit = createKit(builder, datamodel, maxPageSize, {
     mayHide: (model, field) => !alwaysAllowed(rules, model, 'read', field),
     readColumns: (model) => readRuleColumns(rules, model),
+    readOnly: (model, field) => readOnlyFields[model]?.includes(field) ?? false,
   });
   const translate = createTranslator(datamodel, maxPageSize, dbNull);
 

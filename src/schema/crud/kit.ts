@@ -33,9 +33,11 @@ export interface KitAccess {
   mayHide(model: string, field?: string): boolean;
   /** Columns every read of `model` selects besides what the query asks for (the rules decide on them). */
   readColumns(model: string): string[];
+  /** Whether a field is left out of the generated create and update inputs (e.g. auth's `User.email`). */
+  readOnly(model: string, field: string): boolean;
 }
 
-const noRules: KitAccess = { mayHide: () => false, readColumns: () => [] };
+const noRules: KitAccess = { mayHide: () => false, readColumns: () => [], readOnly: () => false };
 
 export function createKit(builder: Builder, datamodel: Datamodel, maxPageSize: number, access: KitAccess = noRules): Kit {
   const refs = new Map<string, any>();

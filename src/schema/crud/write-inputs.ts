@@ -44,7 +44,7 @@ function scalarInputs(kit: Kit, t: InputFields, model: Model, without: Field | u
   const excluded = new Set(without?.relationFromFields ?? []);
   const fields: InputFieldMap = {};
   for (const field of scalarFields(model)) {
-    if (excluded.has(field.name)) continue;
+    if (excluded.has(field.name) || kit.access.readOnly(model.name, field.name)) continue;
     const optionalOnCreate = field.hasDefaultValue || field.isUpdatedAt || !field.isRequired || field.isList;
     // With relation objects available, a foreign key may be set through them instead.
     const required = mode !== 'update' && !optionalOnCreate && (mode === 'createMany' || !foreignKeys.has(field.name));

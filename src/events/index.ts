@@ -1,0 +1,5 @@
+/**
+ * Change capture's contract: the events every committed write produces (see change-event.ts),
+ * and the bus that carries them between instances.
+ */
+export type { ChangeEvent, ChangeKind, ChangeRow, ChangeListener } from './change-event.ts';
