@@ -26,3 +26,34 @@ export interface ChangeEvent {
  * the order they were written. Called once per commit, after it; must not throw.
  */
 export type ChangeListener = (changes: readonly ChangeEvent[]) => void;
+
+/** A row write about to happen inside a transaction, as a `beforeWrite` observer sees it. */
+export interface PendingWrite {
+  model: string;
+  operation: 'create' | 'update' | 'delete';
+  /** The data about to be written (scalar columns and nested relation operations as Prisma takes them); absent on delete. */
+  data?: Record<string, unknown>;
+  /** The row's key on update and delete. */
+  key?: Record<string, unknown>;
+  /** Who writes: the request's viewer (null: anonymous or trusted server code). */
+  viewer: { id: string | number; roles: readonly string[] } | null;
+  /** The raw transaction client the write runs on (rules off): reads and writes here commit or roll back with it. */
+  db: unknown;
+}
+
+/**
+ * What reacts to writes from inside the write path (model hooks, the webhook/job outbox,
+ * realtime). Every method is optional; observers are called in the order they are listed.
+ */
+export interface WriteObserver {
+  /**
+   * Inside the write's transaction, after the rules allowed it, before the statement: returns
+   * replacement data, nothing to keep it, or throws (a CairnError for the client) to refuse it —
+   * then nothing of the whole write is kept.
+   */
+  beforeWrite?(write: PendingWrite): Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
+  /** Inside the transaction after its last write, before COMMIT: rows written here (an outbox) commit with the data. */
+  beforeCommit?(changes: readonly ChangeEvent[], db: unknown): Promise<void>;
+  /** After COMMIT (best-effort reactions: subscriptions, caches). Must not throw. */
+  afterCommit?: ChangeListener;
+}

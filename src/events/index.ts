@@ -2,4 +2,4 @@
  * Change capture's contract: the events every committed write produces (see change-event.ts),
  * and the bus that carries them between instances.
  */
-export type { ChangeEvent, ChangeKind, ChangeRow, ChangeListener } from './change-event.ts';
+export type { ChangeEvent, ChangeKind, ChangeRow, ChangeListener, PendingWrite, WriteObserver } from './change-event.ts';
