@@ -56,7 +56,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const unruled = unruledModelsWarning(rules);
   if (unruled && options.access !== 'trusted') warn(unruled);
   if (config.syncSchema === 'push') await pushSchema({ databaseUrl: config.databaseUrl, schemaPath: generated.schemaPath });
-  const db = createDb({ databaseUrl: config.databaseUrl, generated, poolSize: config.dbPoolSize, onQuery });
+  const db = createDb({ databaseUrl: config.databaseUrl, generated, poolSize: config.dbPoolSize, statementTimeoutMs: config.limits.requestTimeoutMs, onQuery });
   const access = options.access === 'trusted' ? 'trusted' : createAccessPolicy({ rules, explain: config.env !== 'production' });
   const clientFor = (viewer: Viewer) => (access === 'trusted' ? trustedClient(db, viewer) : access.clientFor(db, viewer));
   const auth = createAuth({ config, db, datamodel: generated.datamodel, clientFor, logError, warn, ...authOverrides });
@@ -86,6 +86,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     datamodel: generated.datamodel,
     auth,
     maxBodyBytes: config.maxBodyBytes,
+    limits: config.limits,
+    maxPageSize: config.maxPageSize,
   });
   const server = createServer(yoga);
   const websocket = createWebSocketServer({ server, yoga });

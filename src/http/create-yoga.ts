@@ -7,6 +7,9 @@ import { exampleQuery } from './example-query.ts';
 import { createMaskError } from './mask-error.ts';
 import { useBodySizeLimit } from './use-body-size-limit.ts';
 import { useErrorCodes } from './use-error-codes.ts';
+import { useOperationLimits } from './use-operation-limits.ts';
+import { useRequestDeadline } from './use-request-deadline.ts';
+import type { LimitsConfig } from '../config/index.ts';
 
 export interface YogaOptions {
   schema: GraphQLSchema;
@@ -24,6 +27,10 @@ export interface YogaOptions {
   auth?: Pick<Auth, 'plugins' | 'trustedOrigins'> | null;
   /** The largest request body accepted, in bytes. */
   maxBodyBytes: number;
+  /** Operation, input and time limits (README "Security limits"). */
+  limits: LimitsConfig;
+  /** The page cap lists apply (the cost model's size for a list without `take`/`first`). */
+  maxPageSize: number;
 }
 
 export type CairnYoga = YogaServerInstance<Record<string, unknown>, Context>;
@@ -32,8 +39,10 @@ export type CairnYoga = YogaServerInstance<Record<string, unknown>, Context>;
 export function createCairnYoga(options: YogaOptions): CairnYoga {
   const { auth } = options;
   const plugins = [
-    useErrorCodes(),
+    useErrorCodes({ suggestions: options.limits.suggestions }),
     useBodySizeLimit(options.maxBodyBytes),
+    useOperationLimits({ limits: options.limits, maxPageSize: options.maxPageSize }),
+    useRequestDeadline(options.limits.requestTimeoutMs),
     useReadinessCheck({ endpoint: '/ready', check: () => options.isReady() }),
     auth?.plugins.clientAddress,
     auth?.plugins.sessionCookies,
@@ -57,6 +66,7 @@ export function createCairnYoga(options: YogaOptions): CairnYoga {
         development: options.development,
         log: options.logError ?? console.error,
         datamodel: options.datamodel,
+        suggestions: options.limits.suggestions,
       }),
     },
     // maskError logs what is unexpected; yoga would also log every masked (expected) error.
