@@ -16,7 +16,7 @@ export interface LimitsConfig {
   /**
    * `CAIRN_MAX_COST`: rows an operation may ask for: every object field costs the product of the
    * list sizes above it and its own (`take`/`first`/`last`, or `CAIRN_MAX_PAGE_SIZE` when absent).
-   * @default 50000
+   * @default 100000
    */
   maxCost: number;
   /** `CAIRN_MAX_INPUT_LIST`: items in one list of an input value (an `in`, a `createMany`'s data). @default 10000 */
@@ -50,7 +50,7 @@ export function loadLimitsConfig(env: Env, production: boolean): LimitsConfig {
     maxAliases: n('CAIRN_MAX_ALIASES', 30, 0),
     maxTokens: n('CAIRN_MAX_TOKENS', 5000),
     maxDirectives: n('CAIRN_MAX_DIRECTIVES', 50, 0),
-    maxCost: n('CAIRN_MAX_COST', 50_000),
+    maxCost: n('CAIRN_MAX_COST', 100_000),
     maxInputList: n('CAIRN_MAX_INPUT_LIST', 10_000),
     maxInputDepth: n('CAIRN_MAX_INPUT_DEPTH', 20),
     maxStringLength: n('CAIRN_MAX_STRING_LENGTH', 1_000_000),

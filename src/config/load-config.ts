@@ -41,7 +41,7 @@ export interface Config extends AuthConfig {
    * fails while a migration in it is not applied. @default "<schema folder>/migrations"
    */
   migrationsDir: string;
-  /** `LOG_LEVEL`: pino's level for the server log (one JSON line per request at `info`). @default "info" */
+  /** `LOG_LEVEL`: pino's level for the server log (one JSON line per request at `info`). @default "info", "silent" when NODE_ENV=test */
   logLevel: (typeof logLevels)[number];
   /** Operation, input, time and WebSocket limits (README "Security limits"). */
   limits: LimitsConfig;
@@ -71,7 +71,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     graphiql: boolean('CAIRN_GRAPHIQL', env.CAIRN_GRAPHIQL, mode !== 'production'),
     adminRole: env.CAIRN_ADMIN_ROLE || 'admin',
     migrationsDir: resolve(env.CAIRN_MIGRATIONS_DIR || join(dirname(schemaPath), 'migrations')),
-    logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL || 'info', logLevels),
+    logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL || (mode === 'test' ? 'silent' : 'info'), logLevels),
     limits: loadLimitsConfig(env, mode === 'production'),
     ...loadAuthConfig(env, port),
     ...overrides,

@@ -1,4 +1,6 @@
 import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { Logger } from './create-logger.ts';
+import { useRequestLog } from './use-request-log.ts';
 import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Auth } from '../auth/index.ts';
 import type { Datamodel } from '../db/index.ts';
@@ -15,12 +17,14 @@ export interface YogaOptions {
   schema: GraphQLSchema;
   /** Builds the per-request context (the same function serves WebSocket connections). */
   context: (request: Request, connectionParams?: Record<string, unknown>) => Promise<Context> | Context;
-  /** Resolves when the database answers; drives `/ready`. */
+  /** Resolves when the instance may take traffic, throws saying why not; drives `/ready`. */
   isReady: () => Promise<boolean>;
   development: boolean;
   /** GraphiQL's page renderer (from @graphql-yoga/render-graphiql), or false to serve none. */
   graphiql: false | ((options?: object) => string);
   logError?: (error: unknown) => void;
+  /** The server log: one line per request, yoga's own messages. */
+  logger: Logger;
   /** Lets error messages name the fields behind a database constraint. */
   datamodel?: Datamodel;
   /** Sign-in: cookies, OAuth routes, CORS limited to the trusted origins. Null when the schema has no auth. */
@@ -38,7 +42,9 @@ export type CairnYoga = YogaServerInstance<Record<string, unknown>, Context>;
 /** graphql-yoga at /graphql with /health (process up) and /ready (database reachable). */
 export function createCairnYoga(options: YogaOptions): CairnYoga {
   const { auth } = options;
+  const { logger } = options;
   const plugins = [
+    useRequestLog(logger),
     useErrorCodes({ suggestions: options.limits.suggestions }),
     useBodySizeLimit(options.maxBodyBytes),
     useOperationLimits({ limits: options.limits, maxPageSize: options.maxPageSize }),
@@ -64,18 +70,20 @@ export function createCairnYoga(options: YogaOptions): CairnYoga {
     maskedErrors: {
       maskError: createMaskError({
         development: options.development,
-        log: options.logError ?? console.error,
+        log: options.logError ?? ((error) => logger.error({ err: error }, 'unexpected error')),
         datamodel: options.datamodel,
         suggestions: options.limits.suggestions,
       }),
     },
     // maskError logs what is unexpected; yoga would also log every masked (expected) error.
     logging: {
-      debug: () => {},
-      info: console.info,
-      warn: console.warn,
+      debug: (...args: unknown[]) => logger.debug(args.map(String).join(' ')),
+      info: (...args: unknown[]) => logger.info(args.map(String).join(' ')),
+      warn: (...args: unknown[]) => logger.warn(args.map(String).join(' ')),
       error: (...args: unknown[]) => {
-        if (!args.some((arg) => arg instanceof GraphQLError)) console.error(...args);
+        if (args.some((arg) => arg instanceof GraphQLError)) return;
+        const err = args.find((arg) => arg instanceof Error);
+        logger.error({ err }, args.filter((arg) => !(arg instanceof Error)).map(String).join(' ') || 'yoga error');
       },
     },
     plugins,
