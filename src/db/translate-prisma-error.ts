@@ -1,4 +1,4 @@
-import { badInput, CairnError, conflict, notFound } from '../errors.ts';
+import { badInput, CairnError, conflict, notFound, serviceUnavailable } from '../errors.ts';
 import { foreignKeyFields, uniqueFieldSets, type Datamodel } from './datamodel.ts';
 
 interface PrismaLikeError {
@@ -15,6 +15,7 @@ interface PrismaLikeError {
  * `datamodel`, constraints the driver reports only by name are traced back to their fields.
  */
 export function translatePrismaError(error: unknown, datamodel?: Datamodel): CairnError | undefined {
+  if (isDatabaseUnreachable(error)) return serviceUnavailable('The database cannot be reached right now; retry shortly.');
   const e = error as PrismaLikeError;
   if (e?.name === 'PrismaClientValidationError') return badInput(validationMessage(e.message));
   if (e?.name !== 'PrismaClientKnownRequestError') return undefined;
@@ -122,4 +123,25 @@ function validationMessage(message: string): string {
   const lines = message.split('\n').map((l) => l.trim()).filter(Boolean);
   const explanation = lines.findLast((l) => /^(Argument|Unknown|Invalid|Missing|Expected|Value|Inconsistent)/.test(l) && !isPrismaFraming(l));
   return explanation ?? lines.filter((l) => !isPrismaFraming(l)).at(-1) ?? 'Invalid arguments';
+}
+
+// Node's socket errors, PostgreSQL's connection-exception and shutdown states, Prisma's own codes and driver-adapter kinds.
+const unreachableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', '57P01', '57P02', '57P03', '53300', 'P1001', 'P1002', 'P1017']);
+const unreachableKinds = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+const unreachableMessage = /Connection terminated|timeout exceeded when trying to connect|Can't reach database|connection (?:is )?closed|server closed the connection|Connection refused/i;
+
+/**
+ * Whether the error says the database is unreachable (down, restarting, network cut, pool unable to
+ * connect) rather than that the request was wrong: such errors are retryable, SERVICE_UNAVAILABLE.
+ * pg's own errors can arrive unwrapped (a pooled connection cut mid-query), so the whole cause chain is read.
+ */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  for (let e: any = error, depth = 0; e && depth < 5; e = e.cause ?? e.meta?.driverAdapterError?.cause, depth++) {
+    if (e.name === 'PrismaClientInitializationError') return true;
+    if (unreachableCodes.has(String(e.code ?? e.originalCode ?? e.errorCode ?? ''))) return true;
+    if (unreachableKinds.has(String(e.kind ?? ''))) return true;
+    if (typeof e.message === 'string' && unreachableMessage.test(e.message)) return true;
+    if (Array.isArray(e.errors) && e.errors.some((inner: unknown) => isDatabaseUnreachable(inner))) return true;
+  }
+  return false;
 }

@@ -7,6 +7,8 @@ import { toBadInput, withoutSuggestions } from './mask-error.ts';
  * `suggestions: false` drops graphql-js's "Did you mean …" hints from them (they map the schema
  * for someone without introspection), and from variable coercion errors (`hideSuggestions`).
  */
+const retryAfter = new WeakMap<Request, number>();
+
 export function useErrorCodes({ suggestions = true }: { suggestions?: boolean } = {}): Plugin {
   const clean = (error: GraphQLError) => (suggestions ? error : withoutSuggestions(error));
   return {
@@ -18,6 +20,19 @@ export function useErrorCodes({ suggestions = true }: { suggestions?: boolean } 
     },
     onExecute({ args }) {
       if (!suggestions) (args as { hideSuggestions?: boolean }).hideSuggestions = true;
+    },
+    // A retryable answer (SERVICE_UNAVAILABLE, RATE_LIMITED) says when to retry in the standard header too.
+    onResultProcess({ request, result }) {
+      for (const item of Array.isArray(result) ? result : [result]) {
+        for (const error of (item as { errors?: readonly { extensions?: { retryAfter?: unknown } }[] })?.errors ?? []) {
+          const seconds = Number(error.extensions?.retryAfter);
+          if (Number.isFinite(seconds) && seconds > 0) retryAfter.set(request, Math.max(retryAfter.get(request) ?? 0, Math.ceil(seconds)));
+        }
+      }
+    },
+    onResponse({ request, response }) {
+      const seconds = retryAfter.get(request);
+      if (seconds) response.headers.set('retry-after', String(seconds));
     },
   };
 }
