@@ -31,7 +31,9 @@ describe.skipIf(!postgresUrl)('request deadline and cancellation [postgresql]', 
     await locker.query(`LOCK TABLE ${table(name)} IN ACCESS EXCLUSIVE MODE`);
     return () => locker.query('ROLLBACK');
   };
-  const waitingOnLocks = async () => Number((await locker.query('SELECT count(*) AS n FROM pg_locks WHERE NOT granted')).rows[0].n);
+  // Only this test's table: the PostgreSQL server is shared with other suites.
+  const waitingOnLocks = async () =>
+    Number((await locker.query(`SELECT count(*) AS n FROM pg_locks WHERE NOT granted AND relation = '${table('Tag')}'::regclass`)).rows[0].n);
   const until = async (check: () => Promise<boolean> | boolean) => {
     for (let i = 0; i < 500 && !(await check()); i++) await new Promise((r) => setTimeout(r, 20));
   };

@@ -44,7 +44,7 @@ export async function processDatabase(provider: Provider): Promise<{ databaseUrl
 /** `src/main.ts` as production runs it, in its own process, on the example app. */
 export async function spawnServer(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/main.ts')], {
-    cwd: root,
+    cwd: join(root, 'examples/blog'),
     env: { ...process.env, NODE_ENV: 'production', CAIRN_SYNC_SCHEMA: 'push', DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
   });
   let output = '';
