@@ -1,4 +1,4 @@
-import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 
 export type { Logger };
 
@@ -6,6 +6,7 @@ export type { Logger };
  * The server log: pino, one JSON object per line on stdout (what log collectors read). Errors go
  * under `err` with their stack — the log is the only place a stack appears.
  */
-export function createLogger(level: LevelWithSilent = 'info'): Logger {
-  return pino({ level, base: { service: 'cairn' }, serializers: { err: pino.stdSerializers.err } });
+export function createLogger(level: LevelWithSilent = 'info', destination?: DestinationStream): Logger {
+  const options = { level, base: { service: 'cairn' }, serializers: { err: pino.stdSerializers.err } };
+  return destination ? pino(options, destination) : pino(options);
 }
