@@ -67,6 +67,9 @@ export function operationCost(
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const on = selection.typeCondition ? (schema.getType(selection.typeCondition.name.value) ?? type) : type;
         cost += visit(on, selection.selectionSet, multiplier, paginated, seen);
+      } else if (selection.name.value.startsWith('__')) {
+        // Introspection reads the schema, not rows (and is off in production unless enabled).
+        continue;
       } else {
         const field = 'getFields' in type ? (type.getFields() as Record<string, GraphQLField<unknown, unknown>>)[selection.name.value] : undefined;
         if (!field || !selection.selectionSet) continue;
