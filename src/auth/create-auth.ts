@@ -7,6 +7,7 @@ import type { AuthDeps, AuthSettings } from './auth-deps.ts';
 import { createSessionManager, type SessionManager } from './create-session-manager.ts';
 import { accountPolicy, addressPolicy, createThrottler } from './create-throttler.ts';
 import { createViewerResolver } from './create-viewer-resolver.ts';
+import { createEmailChange } from './email-change.ts';
 import { createEmailVerification } from './email-verification.ts';
 import { createOutbox, type Mailer, type Outbox } from './mailer.ts';
 import { createOAuthFlow } from './oauth/create-oauth-flow.ts';
@@ -14,6 +15,7 @@ import { resolveOAuthProviders } from './oauth/resolve-oauth-providers.ts';
 import { useOAuthRoutes } from './oauth/use-oauth-routes.ts';
 import { createOneTimeTokens } from './one-time-tokens.ts';
 import { createPasswordAuth } from './password-auth.ts';
+import { createPasswordCheck } from './password-check.ts';
 import { createArgon2Hasher, type PasswordHasher } from './password-hasher.ts';
 import { createPasswordReset } from './password-reset.ts';
 import { createPrismaSessionStore } from './prisma-session-store.ts';
@@ -24,6 +26,14 @@ import type { SessionStore } from './session-store.ts';
 import { createSmtpMailer } from './smtp-mailer.ts';
 import { useClientAddress } from './use-client-address.ts';
 import { useSessionCookies } from './use-session-cookies.ts';
+
+/**
+ * What auth alone writes: an address changes only through changeEmail (re-verified), its proof
+ * only through a link or a provider, roles only through setUserRoles. Writable through the
+ * generic API, `updateUser(data: { email })` would keep `emailVerified` and take over the
+ * address (and then OAuth identities and password resets) without proof.
+ */
+export const protectedUserFields = ['email', 'emailVerified', 'roles', 'passwordHash'] as const;
 
 /** Parts tests (and embedders) may replace; each has a production default. */
 export interface AuthOverrides {
@@ -61,6 +71,11 @@ export interface Auth {
   resolveViewer(request: Request, connectionParams?: Record<string, unknown>): Promise<Viewer | null>;
   /** For buildSchema: the auth queries and mutations. */
   extendSchema: SchemaExtension;
+  /**
+   * For buildSchema: the User fields only auth's own flows write (signUp, changeEmail,
+   * verifyEmail, setUserRoles), left out of the generated create/update inputs.
+   */
+  readOnlyFields: Readonly<Record<string, readonly string[]>>;
   /** Yoga plugins, listed one by one in createCairnYoga. */
   plugins: { clientAddress: Plugin; sessionCookies: Plugin; oauthRoutes: Plugin };
   /** Origins allowed to use the session cookie cross-origin (CORS). */
@@ -109,10 +124,13 @@ export function createAuth(options: AuthOptions): Auth | null {
     logError: options.logError ?? console.error,
   };
   const tokens = createOneTimeTokens(deps);
-  const verification = createEmailVerification(deps, tokens);
+  const checkPassword = createPasswordCheck(deps);
+  const emailChange = createEmailChange(deps, tokens, checkPassword);
+  const verification = createEmailVerification(deps, tokens, emailChange);
   const features = {
     deps,
-    passwords: createPasswordAuth(deps, verification),
+    passwords: createPasswordAuth(deps, verification, checkPassword),
+    emailChange,
     reset: createPasswordReset(deps, tokens),
     verification,
     apiTokens: createApiTokens(deps),
@@ -122,6 +140,7 @@ export function createAuth(options: AuthOptions): Auth | null {
     models,
     resolveViewer: createViewerResolver(deps, features.apiTokens),
     extendSchema: (builder) => registerAuthSchema(builder, features),
+    readOnlyFields: { User: protectedUserFields },
     plugins: {
       clientAddress: useClientAddress(),
       sessionCookies: useSessionCookies(),

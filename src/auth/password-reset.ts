@@ -4,7 +4,7 @@ import type { AuthDeps } from './auth-deps.ts';
 import { clientAddress } from './client-address.ts';
 import { normalizeEmail } from './email-address.ts';
 import type { OneTimeTokens } from './one-time-tokens.ts';
-import { signInKey } from './password-auth.ts';
+import { signInKey } from './password-check.ts';
 import { checkNewPassword } from './password-policy.ts';
 
 const minutes = 60;
