@@ -7,6 +7,7 @@ import type { EmailVerification } from './email-verification.ts';
 import { issueSession } from './issue-session.ts';
 import type { PasswordCheck } from './password-check.ts';
 import { checkNewPassword, checkOfferedPassword } from './password-policy.ts';
+import { revokeCredentials } from './revoke-credentials.ts';
 import { parseRoles } from './session-store.ts';
 import { assertNotCrossSite } from './request-origin.ts';
 
@@ -66,7 +67,10 @@ export function createPasswordAuth(deps: AuthDeps, verification: EmailVerificati
       return issueSession(deps, request, { id: user.id, roles: parseRoles(user.roles) });
     },
 
-    /** Keeps the current session and ends every other one: whoever knew the old password is out. */
+    /**
+     * Keeps the current session and ends every other one, every API token and pending links:
+     * whoever knew the old password, or took a token with it, is out.
+     */
     async changePassword(request: Request, viewer: Viewer, sessionId: string, input: { currentPassword: string; newPassword: string }) {
       checkOfferedPassword(input.currentPassword);
       const user = await db.user.findUniqueOrThrow({ where: { id: viewer.id }, select: { email: true, passwordHash: true } });
@@ -77,7 +81,7 @@ export function createPasswordAuth(deps: AuthDeps, verification: EmailVerificati
       }
       const passwordHash = await hasher.hash(input.newPassword);
       await db.user.update({ where: { id: viewer.id }, data: { passwordHash }, select: { id: true } });
-      await deps.sessions.invalidateAll(viewer.id, sessionId);
+      await revokeCredentials(deps, viewer.id, sessionId);
       return true;
     },
   };

@@ -6,6 +6,7 @@ import { normalizeEmail } from './email-address.ts';
 import type { OneTimeTokens } from './one-time-tokens.ts';
 import { signInKey } from './password-check.ts';
 import { checkNewPassword } from './password-policy.ts';
+import { revokeCredentials } from './revoke-credentials.ts';
 
 const minutes = 60;
 const invalid = 'The reset link is invalid or has expired; request a new one.';
@@ -39,7 +40,8 @@ export function createPasswordReset(deps: AuthDeps, tokens: OneTimeTokens) {
 
     /**
      * Sets a new password with a link from requestPasswordReset. The link works once; every
-     * session of the user ends (whoever knew the old password is out). A new password the
+     * session and API token of the user ends, and so do pending e-mail changes (whoever knew the
+     * old password is out). A new password the
      * rules reject leaves the link usable.
      */
     async reset(token: string, newPassword: string): Promise<boolean> {
@@ -54,7 +56,7 @@ export function createPasswordReset(deps: AuthDeps, tokens: OneTimeTokens) {
         const verified = record.email === user.email ? { emailVerified: true } : {};
         await tx.user.update({ where: { id: record.userId }, data: { passwordHash, ...verified }, select: { id: true } });
       });
-      await deps.sessions.invalidateAll(record.userId);
+      await revokeCredentials(deps, record.userId);
       await throttle.account.reset(signInKey(user.email));
       return true;
     },
