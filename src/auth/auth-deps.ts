@@ -14,7 +14,8 @@ export interface AuthSettings {
   trustedOrigins: ReadonlySet<string>;
   /** Secure cookies: everywhere except plain-http development and tests. */
   secureCookies: boolean;
-  trustProxy: boolean;
+  /** Reverse proxies in front of Cairn whose X-Forwarded-For entries are believed (CAIRN_TRUST_PROXY). */
+  trustProxy: number;
 }
 
 /** Everything the auth operations share; built by createAuth, passed to each feature. */
@@ -29,8 +30,8 @@ export interface AuthDeps {
   hasher: PasswordHasher;
   mailer: Mailer;
   sessions: SessionManager;
-  /** Per account (e-mail, user) and per client address. */
-  throttle: { account: Throttler; address: Throttler };
+  /** Attempt counters (sign-in per account × address, address and account; e-mails sent). */
+  throttle: Throttler;
   /** Where failures that must not fail the request go (an e-mail that could not be sent). */
   logError: (error: unknown) => void;
 }

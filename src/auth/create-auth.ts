@@ -5,7 +5,7 @@ import type { SchemaExtension, Viewer } from '../schema/index.ts';
 import { createApiTokens } from './api-tokens.ts';
 import type { AuthDeps, AuthSettings } from './auth-deps.ts';
 import { createSessionManager, type SessionManager } from './create-session-manager.ts';
-import { accountPolicy, addressPolicy, createThrottler } from './create-throttler.ts';
+import { createThrottler } from './create-throttler.ts';
 import { createViewerResolver } from './create-viewer-resolver.ts';
 import { createEmailChange } from './email-change.ts';
 import { createEmailVerification } from './email-verification.ts';
@@ -20,6 +20,7 @@ import { createArgon2Hasher, type PasswordHasher } from './password-hasher.ts';
 import { createPasswordReset } from './password-reset.ts';
 import { createPrismaSessionStore } from './prisma-session-store.ts';
 import { createMemoryRateLimitStore, type RateLimitStore } from './rate-limit-store.ts';
+import { createRedisRateLimitStore } from './redis-rate-limit-store.ts';
 import { resolveAuthModels, type AuthModels } from './resolve-auth-models.ts';
 import { registerAuthSchema } from './schema/register-auth-schema.ts';
 import type { SessionStore } from './session-store.ts';
@@ -43,7 +44,7 @@ export interface AuthOverrides {
   passwordHasher?: PasswordHasher;
   /** @default SMTP when SMTP_URL is set, else an in-memory outbox */
   mailer?: Mailer;
-  /** Attempt counters for throttling. @default in memory (one instance; use Redis for several) */
+  /** Attempt counters for throttling. @default Redis when REDIS_URL is set, else in memory (one instance) */
   rateLimitStore?: RateLimitStore;
   /** @default the app's Session model through Prisma */
   sessionStore?: SessionStore;
@@ -106,7 +107,9 @@ export function createAuth(options: AuthOptions): Auth | null {
   if (outbox && config.env === 'production') {
     (options.warn ?? console.warn)('SMTP_URL is not set: password-reset and verification e-mails stay in memory and are never sent.');
   }
-  const rateLimits = options.rateLimitStore ?? createMemoryRateLimitStore({ now: () => now().getTime() });
+  const rateLimits =
+    options.rateLimitStore ??
+    (config.redisUrl ? createRedisRateLimitStore({ url: config.redisUrl }) : createMemoryRateLimitStore({ now: () => now().getTime() }));
   const deps: AuthDeps = {
     db,
     clientFor: options.clientFor ?? (() => db),
@@ -120,7 +123,7 @@ export function createAuth(options: AuthOptions): Auth | null {
       now,
       ttlMs: config.sessionTtlDays * 24 * 3600_000,
     }),
-    throttle: { account: createThrottler(rateLimits, accountPolicy, now), address: createThrottler(rateLimits, addressPolicy, now) },
+    throttle: createThrottler(rateLimits, now),
     logError: options.logError ?? console.error,
   };
   const tokens = createOneTimeTokens(deps);
@@ -142,13 +145,17 @@ export function createAuth(options: AuthOptions): Auth | null {
     extendSchema: (builder) => registerAuthSchema(builder, features),
     readOnlyFields: { User: protectedUserFields },
     plugins: {
-      clientAddress: useClientAddress(),
+      clientAddress: useClientAddress({ trustProxy: settings.trustProxy, warn: options.warn ?? console.warn }),
       sessionCookies: useSessionCookies(),
       oauthRoutes: useOAuthRoutes(createOAuthFlow(deps, providers), providers),
     },
     trustedOrigins: [...settings.trustedOrigins],
     outbox,
     sessions: deps.sessions,
-    close: () => smtp?.close(),
+    close: () => {
+      smtp?.close();
+      // A store passed in belongs to the caller.
+      if (!options.rateLimitStore) rateLimits.close().catch(deps.logError);
+    },
   };
 }

@@ -2,6 +2,7 @@ import { badInput, conflict, forbidden } from '../errors.ts';
 import type { Viewer } from '../schema/index.ts';
 import { authEmails } from './auth-emails.ts';
 import type { AuthDeps } from './auth-deps.ts';
+import { usagePolicy } from './create-throttler.ts';
 import { normalizeEmail } from './email-address.ts';
 import type { OneTimeRecord, OneTimeTokens } from './one-time-tokens.ts';
 import type { PasswordCheck } from './password-check.ts';
@@ -33,8 +34,7 @@ export function createEmailChange(deps: AuthDeps, tokens: OneTimeTokens, checkPa
       if (!(await checkPassword(request, user.email, user.passwordHash, input.password))) {
         throw forbidden('The password is incorrect.');
       }
-      await throttle.account.check(`email-change:${viewer.id}`);
-      await throttle.account.hit(`email-change:${viewer.id}`);
+      await throttle.attempt([{ key: `email-change:${viewer.id}`, policy: usagePolicy }]);
       // Whether the new address is taken is not told here (that would probe for accounts); the
       // link then fails with CONFLICT, and the new address's owner just gets an e-mail to ignore.
       const token = await tokens.issue('email_change', viewer.id, email, hours * 3600_000);

@@ -2,6 +2,7 @@ import { badInput } from '../errors.ts';
 import type { Viewer } from '../schema/index.ts';
 import { authEmails } from './auth-emails.ts';
 import type { AuthDeps } from './auth-deps.ts';
+import { usagePolicy } from './create-throttler.ts';
 import type { EmailChange } from './email-change.ts';
 import type { OneTimeTokens } from './one-time-tokens.ts';
 
@@ -33,8 +34,7 @@ export function createEmailVerification(deps: AuthDeps, tokens: OneTimeTokens, e
     async request(viewer: Viewer): Promise<boolean> {
       const user = await db.user.findUniqueOrThrow({ where: { id: viewer.id }, select: { email: true, emailVerified: true } });
       if (user.emailVerified) return true;
-      await throttle.account.check(`verify:${viewer.id}`);
-      await throttle.account.hit(`verify:${viewer.id}`);
+      await throttle.attempt([{ key: `verify:${viewer.id}`, policy: usagePolicy }]);
       await send(viewer.id, user.email);
       return true;
     },

@@ -2,6 +2,7 @@ import { badInput, conflict, forbidden, unauthenticated } from '../errors.ts';
 import type { Viewer } from '../schema/index.ts';
 import type { AuthDeps } from './auth-deps.ts';
 import { clientAddress } from './client-address.ts';
+import { addressKey, addressPolicy } from './create-throttler.ts';
 import { normalizeEmail } from './email-address.ts';
 import type { EmailVerification } from './email-verification.ts';
 import { issueSession } from './issue-session.ts';
@@ -30,11 +31,8 @@ export function createPasswordAuth(deps: AuthDeps, verification: EmailVerificati
       checkNewPassword(input.password, email);
       const name = input.name?.trim() || undefined;
       if (name && name.length > 200) throw badInput('name must be at most 200 characters', { field: 'name' });
-      const address = clientAddress(request, settings.trustProxy);
-      if (address) {
-        await throttle.address.check(`signup:${address}`);
-        await throttle.address.hit(`signup:${address}`);
-      }
+      const address = addressKey(clientAddress(request, settings.trustProxy));
+      await throttle.attempt([{ key: `signup:${address}`, policy: addressPolicy }]);
       const passwordHash = await hasher.hash(input.password);
       let user: { id: string | number; roles: string };
       try {

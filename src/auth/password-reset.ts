@@ -2,9 +2,10 @@ import { badInput } from '../errors.ts';
 import { authEmails } from './auth-emails.ts';
 import type { AuthDeps } from './auth-deps.ts';
 import { clientAddress } from './client-address.ts';
+import { accountKey, addressKey, addressPolicy, usagePolicy } from './create-throttler.ts';
 import { normalizeEmail } from './email-address.ts';
 import type { OneTimeTokens } from './one-time-tokens.ts';
-import { signInKey } from './password-check.ts';
+import { signInRules } from './password-check.ts';
 import { checkNewPassword } from './password-policy.ts';
 import { revokeCredentials } from './revoke-credentials.ts';
 
@@ -23,11 +24,11 @@ export function createPasswordReset(deps: AuthDeps, tokens: OneTimeTokens) {
      */
     async request(request: Request, rawEmail: string): Promise<boolean> {
       const email = normalizeEmail(rawEmail);
-      const address = clientAddress(request, deps.settings.trustProxy);
-      await throttle.account.check(`reset:${email}`);
-      if (address) await throttle.address.check(`reset:${address}`);
-      await throttle.account.hit(`reset:${email}`);
-      if (address) await throttle.address.hit(`reset:${address}`);
+      const address = addressKey(clientAddress(request, deps.settings.trustProxy));
+      await throttle.attempt([
+        { key: `reset:${accountKey(email)}`, policy: usagePolicy },
+        { key: `reset-addr:${address}`, policy: addressPolicy },
+      ]);
       const user = await db.user.findUnique({ where: { email }, select: { id: true } });
       if (user) {
         const token = await tokens.issue('password_reset', user.id, email, minutes * 60_000);
@@ -44,7 +45,7 @@ export function createPasswordReset(deps: AuthDeps, tokens: OneTimeTokens) {
      * old password is out). A new password the
      * rules reject leaves the link usable.
      */
-    async reset(token: string, newPassword: string): Promise<boolean> {
+    async reset(request: Request, token: string, newPassword: string): Promise<boolean> {
       const record = await tokens.find('password_reset', token, invalid);
       const user = await db.user.findUniqueOrThrow({ where: { id: record.userId }, select: { email: true } });
       checkNewPassword(newPassword, user.email);
@@ -57,7 +58,10 @@ export function createPasswordReset(deps: AuthDeps, tokens: OneTimeTokens) {
         await tx.user.update({ where: { id: record.userId }, data: { passwordHash, ...verified }, select: { id: true } });
       });
       await revokeCredentials(deps, record.userId);
-      await throttle.account.reset(signInKey(user.email));
+      // The owner is back in: the account's failures (and this address's on it) are moot now.
+      const rules = signInRules(deps, request, user.email);
+      await throttle.reset(rules.account.key);
+      await throttle.reset(rules.pair.key);
       return true;
     },
   };

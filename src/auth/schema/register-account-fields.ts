@@ -38,7 +38,7 @@ export function registerAccountFields(builder: Builder, { passwords, emailChange
     resetPassword: t.boolean({
       description: 'Sets a new password with the token from the reset link; signs the user out everywhere.',
       args: { token: t.arg.string({ required: true }), newPassword: t.arg.string({ required: true }) },
-      resolve: (_root: unknown, args: { token: string; newPassword: string }) => reset.reset(args.token, args.newPassword),
+      resolve: (_root: unknown, args: { token: string; newPassword: string }, ctx: Context) => reset.reset(ctx.request, args.token, args.newPassword),
     }),
     requestEmailVerification: t.boolean({
       description: "E-mails a verification link (valid 24 hours) to the signed-in user's address.",
