@@ -1,4 +1,5 @@
 import type { DbClient } from '../db/index.ts';
+import type { BackgroundWork } from './background-work.ts';
 import type { Viewer } from '../schema/index.ts';
 import type { SessionManager } from './create-session-manager.ts';
 import type { Throttler } from './create-throttler.ts';
@@ -32,6 +33,8 @@ export interface AuthDeps {
   sessions: SessionManager;
   /** Attempt counters (sign-in per account × address, address and account; e-mails sent). */
   throttle: Throttler;
+  /** Work done after the answer (what must not show in its timing). */
+  background: BackgroundWork;
   /** Where failures that must not fail the request go (an e-mail that could not be sent). */
   logError: (error: unknown) => void;
 }

@@ -3,6 +3,7 @@ import type { Config } from '../config/index.ts';
 import type { Datamodel, DbClient } from '../db/index.ts';
 import type { SchemaExtension, Viewer } from '../schema/index.ts';
 import { createApiTokens } from './api-tokens.ts';
+import { createBackgroundWork } from './background-work.ts';
 import type { AuthDeps, AuthSettings } from './auth-deps.ts';
 import { createSessionManager, type SessionManager } from './create-session-manager.ts';
 import { createThrottler } from './create-throttler.ts';
@@ -84,6 +85,8 @@ export interface Auth {
   /** The e-mails "sent" while no SMTP_URL is set (development, tests); null with SMTP. */
   outbox: Outbox | null;
   sessions: SessionManager;
+  /** Resolves when the work auth does after answering (password-reset e-mails) is done. */
+  settled(): Promise<void>;
   close(): void;
 }
 
@@ -125,6 +128,7 @@ export function createAuth(options: AuthOptions): Auth | null {
     }),
     throttle: createThrottler(rateLimits, now),
     logError: options.logError ?? console.error,
+    background: createBackgroundWork(options.logError ?? console.error),
   };
   const tokens = createOneTimeTokens(deps);
   const checkPassword = createPasswordCheck(deps);
@@ -152,6 +156,7 @@ export function createAuth(options: AuthOptions): Auth | null {
     trustedOrigins: [...settings.trustedOrigins],
     outbox,
     sessions: deps.sessions,
+    settled: () => deps.background.settled(),
     close: () => {
       smtp?.close();
       // A store passed in belongs to the caller.

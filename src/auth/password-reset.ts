@@ -20,7 +20,9 @@ export function createPasswordReset(deps: AuthDeps, tokens: OneTimeTokens) {
   return {
     /**
      * Always true, for known and unknown addresses alike (no account enumeration). Counted per
-     * address and per client, so nobody can flood one inbox or probe many cheaply.
+     * address and per client, so nobody can flood one inbox or probe many cheaply. The answer
+     * goes out before the account is even looked up: the lookup, the token and the e-mail happen
+     * afterwards, so known and unknown addresses take the same time to answer.
      */
     async request(request: Request, rawEmail: string): Promise<boolean> {
       const email = normalizeEmail(rawEmail);
@@ -29,13 +31,12 @@ export function createPasswordReset(deps: AuthDeps, tokens: OneTimeTokens) {
         { key: `reset:${accountKey(email)}`, policy: usagePolicy },
         { key: `reset-addr:${address}`, policy: addressPolicy },
       ]);
-      const user = await db.user.findUnique({ where: { email }, select: { id: true } });
-      if (user) {
+      deps.background.run(async () => {
+        const user = await db.user.findUnique({ where: { email }, select: { id: true } });
+        if (!user) return;
         const token = await tokens.issue('password_reset', user.id, email, minutes * 60_000);
-        const link = `${deps.settings.publicUrl}/reset-password?token=${token}`;
-        // Not awaited: the response must not take longer (or fail) for existing accounts.
-        deps.mailer.send(authEmails.passwordReset(email, link, minutes)).catch(deps.logError);
-      }
+        await deps.mailer.send(authEmails.passwordReset(email, `${deps.settings.publicUrl}/reset-password?token=${token}`, minutes));
+      });
       return true;
     },
 
