@@ -31,8 +31,8 @@ export function createPasswordAuth(deps: AuthDeps, verification: EmailVerificati
       checkNewPassword(input.password, email);
       const name = input.name?.trim() || undefined;
       if (name && name.length > 200) throw badInput('name must be at most 200 characters', { field: 'name' });
-      const address = addressKey(clientAddress(request, settings.trustProxy));
-      await throttle.attempt([{ key: `signup:${address}`, policy: addressPolicy }]);
+      const address = clientAddress(request, settings.trustProxy);
+      if (address) await throttle.attempt([{ key: `signup:${addressKey(address)}`, policy: addressPolicy }]);
       const passwordHash = await hasher.hash(input.password);
       let user: { id: string | number; roles: string };
       try {

@@ -9,11 +9,13 @@ import { generateToken } from './random-token.ts';
  * sign-in leaves on the pair.
  */
 export function signInRules(deps: AuthDeps, request: Request, email: string) {
-  const address = addressKey(clientAddress(request, deps.settings.trustProxy));
+  const raw = clientAddress(request, deps.settings.trustProxy);
+  const address = addressKey(raw);
   const account = accountKey(email);
   return {
     pair: { key: `signin:pair:${account}|${address}`, policy: pairPolicy },
-    address: { key: `signin:addr:${address}`, policy: addressPolicy },
+    // A call without any address (in-process, not over HTTP) has no address to throttle.
+    address: raw ? { key: `signin:addr:${address}`, policy: addressPolicy } : undefined,
     account: { key: `signin:acct:${account}`, policy: accountPolicy },
     known: `signin:known:${account}|${address}`,
   };
@@ -44,7 +46,7 @@ export function createPasswordCheck(deps: AuthDeps) {
 
   return async function checkPassword(request: Request, email: string, hash: string | null | undefined, offered: string): Promise<boolean> {
     const rules = signInRules(deps, request, email);
-    const wide = (await throttle.has(rules.known)) ? [] : [rules.address, rules.account];
+    const wide = (await throttle.has(rules.known)) ? [] : [rules.address, rules.account].filter((rule) => rule !== undefined);
     await throttle.attempt([rules.pair, ...wide]);
     const valid = await hasher.verify(hash ?? (await dummyHash), offered);
     if (!hash || !valid) return false;

@@ -26,10 +26,10 @@ export function createPasswordReset(deps: AuthDeps, tokens: OneTimeTokens) {
      */
     async request(request: Request, rawEmail: string): Promise<boolean> {
       const email = normalizeEmail(rawEmail);
-      const address = addressKey(clientAddress(request, deps.settings.trustProxy));
+      const address = clientAddress(request, deps.settings.trustProxy);
       await throttle.attempt([
         { key: `reset:${accountKey(email)}`, policy: usagePolicy },
-        { key: `reset-addr:${address}`, policy: addressPolicy },
+        ...(address ? [{ key: `reset-addr:${addressKey(address)}`, policy: addressPolicy }] : []),
       ]);
       deps.background.run(async () => {
         const user = await db.user.findUnique({ where: { email }, select: { id: true } });
