@@ -88,6 +88,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
     rules,
     extensions: [auth?.extendSchema].filter((extension) => extension !== undefined),
   });
+  const schemaReady = createReadinessCheck({ db, provider: config.provider, datamodel: generated.datamodel, migrationsDir: config.migrationsDir });
+  // While draining, /ready fails first, so a load balancer stops routing here before the sockets close.
+  const readiness = async () => {
+    if (stopping) throw new Error('not ready: shutting down');
+    return schemaReady();
+  };
+  let stopping: Promise<void> | undefined;
   const yoga = createCairnYoga({
     schema,
     context: createContextFactory({
@@ -96,7 +103,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       resolveViewer: options.resolveViewer ?? auth?.resolveViewer,
       runAs: userViewerLookup(db, generated.datamodel, config.adminRole),
     }),
-    isReady: createReadinessCheck({ db, provider: config.provider, datamodel: generated.datamodel, migrationsDir: config.migrationsDir }),
+    isReady: readiness,
     development: config.env !== 'production',
     // GraphiQL's assets come from the npm package, not a CDN (works air-gapped); ~50 MB, so only when on.
     graphiql: config.graphiql && (await import('@graphql-yoga/render-graphiql')).renderGraphiQL,
@@ -109,7 +116,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
     maxPageSize: config.maxPageSize,
   });
   const http = createGracefulServer(yoga);
-  let stopping: Promise<void> | undefined;
   const server = http.server;
   const websocket = createWebSocketServer({ server, yoga, limits: config.limits, trustProxy: config.trustProxy });
 
