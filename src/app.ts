@@ -88,12 +88,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
     rules,
     extensions: [auth?.extendSchema].filter((extension) => extension !== undefined),
   });
-  const schemaReady = createReadinessCheck({ db, provider: config.provider, datamodel: generated.datamodel, migrationsDir: config.migrationsDir });
-  // While draining, /ready fails first, so a load balancer stops routing here before the sockets close.
-  const readiness = async () => {
-    if (stopping) throw new Error('not ready: shutting down');
-    return schemaReady();
-  };
   let stopping: Promise<void> | undefined;
   const yoga = createCairnYoga({
     schema,
@@ -103,7 +97,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       resolveViewer: options.resolveViewer ?? auth?.resolveViewer,
       runAs: userViewerLookup(db, generated.datamodel, config.adminRole),
     }),
-    isReady: readiness,
+    isReady: createReadinessCheck({ db, provider: config.provider, datamodel: generated.datamodel, migrationsDir: config.migrationsDir, stopping: () => !!stopping }),
     development: config.env !== 'production',
     // GraphiQL's assets come from the npm package, not a CDN (works air-gapped); ~50 MB, so only when on.
     graphiql: config.graphiql && (await import('@graphql-yoga/render-graphiql')).renderGraphiQL,

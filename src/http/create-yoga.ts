@@ -39,10 +39,12 @@ export interface YogaOptions {
 
 export type CairnYoga = YogaServerInstance<Record<string, unknown>, Context>;
 
-/** graphql-yoga at /graphql with /health (process up) and /ready (database reachable). */
+/**
+ * graphql-yoga at /graphql with /health (process up) and /ready (schema in the database). Plugins
+ * in order: the request log sees every request, error codes and limits come before anything runs.
+ */
 export function createCairnYoga(options: YogaOptions): CairnYoga {
-  const { auth } = options;
-  const { logger } = options;
+  const { auth, logger } = options;
   const plugins = [
     useRequestLog(logger),
     useErrorCodes({ suggestions: options.limits.suggestions }),
