@@ -68,7 +68,8 @@ export function createCairnYoga(options: YogaOptions): CairnYoga {
     // WebSocket operations come through yoga.getEnveloped with their connection params.
     context: ({ request, connectionParams }) => options.context(request, connectionParams as Record<string, unknown> | undefined),
     // With cookies in play, only trusted origins may read responses; otherwise yoga's default (any).
-    cors: auth ? { origin: auth.trustedOrigins, credentials: true } : undefined,
+    // Browsers may read the request id and when to retry (SERVICE_UNAVAILABLE, RATE_LIMITED).
+    cors: { ...(auth && { origin: auth.trustedOrigins, credentials: true }), exposedHeaders: ['x-request-id', 'retry-after'] },
     maskedErrors: {
       maskError: createMaskError({
         development: options.development,
