@@ -86,6 +86,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     maxPageSize: config.maxPageSize,
     dbNull: generated.Prisma.DbNull,
     rules,
+    // Trusted mode (CRUD generator tests) has no rules at all, so it keeps every column writable.
+    readOnlyFields: options.access === 'trusted' ? undefined : auth?.readOnlyFields,
     extensions: [auth?.extendSchema].filter((extension) => extension !== undefined),
   });
   let stopping: Promise<void> | undefined;

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { ExecutionArgs, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { forwardedAddress } from '../auth/index.ts';
 import type { LimitsConfig } from '../config/index.ts';
 import { limitExceeded } from '../errors.ts';
 import type { CairnYoga } from './create-yoga.ts';
@@ -12,8 +13,8 @@ export interface WebSocketServerOptions {
   yoga: CairnYoga;
   /** Connections per address and per viewer, operations per connection, the init timeout. */
   limits: Pick<LimitsConfig, 'wsMaxPerAddress' | 'wsMaxPerViewer' | 'wsMaxOperations' | 'wsInitTimeoutMs'>;
-  /** Count connections by the last `X-Forwarded-For` entry instead of the socket's address (behind a proxy). */
-  trustProxy?: boolean;
+  /** Proxies in front (CAIRN_TRUST_PROXY): count connections by the address the outermost one saw, as auth does. @default 0 */
+  trustProxy?: number;
 }
 
 export interface CairnWebSocketServer {
@@ -38,7 +39,7 @@ const socketHeaders = new Set(['connection', 'upgrade', 'sec-websocket-key', 'se
  * "Bearer …" }` or `{ token }`). The context is built per operation, so a revoked session stops
  * working on an open socket at its next operation.
  */
-export function createWebSocketServer({ server, yoga, limits, trustProxy = false }: WebSocketServerOptions): CairnWebSocketServer {
+export function createWebSocketServer({ server, yoga, limits, trustProxy = 0 }: WebSocketServerOptions): CairnWebSocketServer {
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
   const requests = new WeakMap<IncomingMessage, Request>();
   const requestOf = (incoming: IncomingMessage) => {
@@ -151,9 +152,9 @@ class Counter {
   }
 }
 
-function clientAddress(incoming: IncomingMessage, trustProxy: boolean): string {
-  const forwarded = trustProxy ? String(incoming.headers['x-forwarded-for'] ?? '').split(',').map((s) => s.trim()).filter(Boolean).at(-1) : undefined;
-  return forwarded ?? incoming.socket.remoteAddress ?? 'unknown';
+function clientAddress(incoming: IncomingMessage, trustProxy: number): string {
+  const header = incoming.headers['x-forwarded-for'];
+  return forwardedAddress(Array.isArray(header) ? header.join(',') : header, trustProxy) ?? incoming.socket.remoteAddress ?? 'unknown';
 }
 
 type Enveloped = { execute: (args: ExecutionArgs) => any; subscribe: (args: ExecutionArgs) => any };
