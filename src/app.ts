@@ -101,6 +101,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     readOnlyFields: options.access === 'trusted' ? undefined : auth?.readOnlyFields,
     extensions: [auth?.extendSchema].filter((extension) => extension !== undefined),
   });
+  let stopping: Promise<void> | undefined;
   const yoga = createCairnYoga({
     schema,
     context: createContextFactory({
@@ -109,7 +110,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       resolveViewer: options.resolveViewer ?? auth?.resolveViewer,
       runAs: userViewerLookup(db, generated.datamodel, config.adminRole),
     }),
-    isReady: createReadinessCheck({ db, provider: config.provider, datamodel: generated.datamodel, migrationsDir: config.migrationsDir }),
+    isReady: createReadinessCheck({ db, provider: config.provider, datamodel: generated.datamodel, migrationsDir: config.migrationsDir, stopping: () => !!stopping }),
     development: config.env !== 'production',
     // GraphiQL's assets come from the npm package, not a CDN (works air-gapped); ~50 MB, so only when on.
     graphiql: config.graphiql && (await import('@graphql-yoga/render-graphiql')).renderGraphiQL,
@@ -122,7 +123,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
     maxPageSize: config.maxPageSize,
   });
   const http = createGracefulServer(yoga);
-  let stopping: Promise<void> | undefined;
   const server = http.server;
   const websocket = createWebSocketServer({ server, yoga, limits: config.limits, trustProxy: config.trustProxy });
 
