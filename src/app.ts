@@ -8,6 +8,7 @@ import type { Config } from './config/index.ts';
 import { createDb, loadGenerated, pushSchema, type DbClient, type Generated, type QueryEvent } from './db/index.ts';
 import { createCairnYoga, createContextFactory, createWebSocketServer, userViewerLookup, type CairnYoga } from './http/index.ts';
 import { buildSchema, type Viewer } from './schema/index.ts';
+import { createFileStorage, loadStorageConfig, type FileStorage, type Storage, type StorageConfig } from './storage/index.ts';
 
 export interface AppOptions {
   config: Readonly<Config>;
@@ -31,6 +32,8 @@ export interface AppOptions {
   resolveViewer?: (request: Request, connectionParams?: Record<string, unknown>) => Promise<Viewer | null>;
   /** Where boot warnings go (e.g. models without access rules). @default console.warn */
   warn?: (message: string) => void;
+  /** File storage: its configuration (@default from the environment, README "Files") and a driver replacing the configured one (tests). */
+  storage?: { config?: StorageConfig; driver?: Storage };
 }
 
 export interface App {
@@ -38,6 +41,8 @@ export interface App {
   schema: GraphQLSchema;
   db: DbClient;
   yoga: CairnYoga;
+  /** File fields' storage (uploads, links, clean-up); null when the schema declares no `@file` field. */
+  files: FileStorage | null;
   /** Sign-in and sessions; null when the schema declares no auth models. `auth.outbox` holds dev/test e-mail. */
   auth: Auth | null;
   /** Serves HTTP and, on the same port, graphql-ws WebSocket connections. */
@@ -59,14 +64,23 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const db = createDb({ databaseUrl: config.databaseUrl, generated, poolSize: config.dbPoolSize, onQuery });
   const access = options.access === 'trusted' ? 'trusted' : createAccessPolicy({ rules, explain: config.env !== 'production' });
   const clientFor = (viewer: Viewer) => (access === 'trusted' ? trustedClient(db, viewer) : access.clientFor(db, viewer));
+  const files = createFileStorage({
+    datamodel: generated.datamodel,
+    db,
+    config: options.storage?.config ?? loadStorageConfig(process.env, { publicUrl: config.publicUrl, production: config.env === 'production' }),
+    storage: options.storage?.driver,
+    logError,
+  });
   const auth = createAuth({ config, db, datamodel: generated.datamodel, clientFor, logError, warn, ...authOverrides });
   const schema = buildSchema({
     datamodel: generated.datamodel,
     maxPageSize: config.maxPageSize,
     dbNull: generated.Prisma.DbNull,
     rules,
-    extensions: [auth?.extendSchema].filter((extension) => extension !== undefined),
+    extensions: [auth?.extendSchema, files?.extendSchema].filter((extension) => extension !== undefined),
+    fieldTypes: files?.fieldTypes,
   });
+  files?.wrapSchema(schema);
   const yoga = createCairnYoga({
     schema,
     context: createContextFactory({
@@ -86,6 +100,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     datamodel: generated.datamodel,
     auth,
     maxBodyBytes: config.maxBodyBytes,
+    plugins: files?.plugins(schema),
   });
   const server = createServer(yoga);
   const websocket = createWebSocketServer({ server, yoga });
@@ -95,6 +110,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     schema,
     db,
     yoga,
+    files,
     auth,
     server,
     start: () =>
@@ -108,6 +124,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     async stop() {
       await websocket.close();
       auth?.close();
+      files?.close();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await db.$disconnect();

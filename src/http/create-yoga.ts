@@ -24,6 +24,8 @@ export interface YogaOptions {
   auth?: Pick<Auth, 'plugins' | 'trustedOrigins'> | null;
   /** The largest request body accepted, in bytes. */
   maxBodyBytes: number;
+  /** Features' own plugins (file uploads and the storage routes), run before the body-size limit. @default [] */
+  plugins?: Plugin[];
 }
 
 export type CairnYoga = YogaServerInstance<Record<string, unknown>, Context>;
@@ -33,6 +35,7 @@ export function createCairnYoga(options: YogaOptions): CairnYoga {
   const { auth } = options;
   const plugins = [
     useErrorCodes(),
+    ...(options.plugins ?? []),
     useBodySizeLimit(options.maxBodyBytes),
     useReadinessCheck({ endpoint: '/ready', check: () => options.isReady() }),
     auth?.plugins.clientAddress,

@@ -36,7 +36,7 @@ export class LocalStorage implements Storage {
   readonly driver = 'local';
   readonly #root: string;
   readonly #secret: string;
-  readonly #baseUrl: string;
+  #baseUrl: string;
   readonly #now: () => number;
 
   constructor(options: LocalStorageOptions) {
@@ -44,6 +44,11 @@ export class LocalStorage implements Storage {
     this.#secret = options.secret;
     this.#baseUrl = options.baseUrl.replace(/\/$/, '');
     this.#now = options.now ?? Date.now;
+  }
+
+  /** Where links point from now on (a server that learns its port after boot). */
+  setBaseUrl(baseUrl: string): void {
+    this.#baseUrl = baseUrl.replace(/\/$/, '');
   }
 
   #path(key: string): string {

@@ -41,7 +41,7 @@ export interface TestApp {
 /** The header `viewerHeader` apps read the viewer from: `{"id":1,"roles":["admin"]}`. */
 export const testViewerHeader = 'x-test-viewer';
 
-export interface TestAppOptions extends Pick<AppOptions, 'auth' | 'warn'> {
+export interface TestAppOptions extends Pick<AppOptions, 'auth' | 'warn' | 'storage'> {
   /**
    * `trusted` serves every request with the raw client (the rules off), for suites that test the
    * CRUD generator rather than the rules. @default "enforce" for fixtures with rules, "trusted" for fixtures without any
