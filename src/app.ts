@@ -33,7 +33,7 @@ export interface AppOptions {
   /** Where boot warnings go (e.g. models without access rules). @default console.warn */
   warn?: (message: string) => void;
   /** File storage: its configuration (@default from the environment, README "Files") and a driver replacing the configured one (tests). */
-  storage?: { config?: StorageConfig; driver?: Storage };
+  storage?: { config?: StorageConfig; driver?: Storage; now?: () => number };
 }
 
 export interface App {
@@ -69,6 +69,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     db,
     config: options.storage?.config ?? loadStorageConfig(process.env, { publicUrl: config.publicUrl, production: config.env === 'production' }),
     storage: options.storage?.driver,
+    now: options.storage?.now,
     logError,
   });
   const auth = createAuth({ config, db, datamodel: generated.datamodel, clientFor, logError, warn, ...authOverrides });

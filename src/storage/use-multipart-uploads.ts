@@ -32,6 +32,8 @@ const drainBytes = 1_000_000;
 
 /** The files each request staged, deleted after the response unless a write claimed them. */
 const stagedByRequest = new WeakMap<Request, StagedUpload[]>();
+/** Requests refused before their body was read to the end. */
+const refused = new WeakSet<Request>();
 
 /**
  * The GraphQL multipart request spec (apollo-upload-client), streamed: each file goes straight
@@ -48,10 +50,15 @@ export function useMultipartUploads(options: MultipartUploadOptions): Plugin {
       setRequestParser(async (req) => {
         const staged: StagedUpload[] = [];
         stagedByRequest.set(req, staged);
-        return parseMultipart(req, options, staged);
+        return parseMultipart(req, options, staged).catch((error) => {
+          refused.add(req);
+          throw error;
+        });
       });
     },
-    async onResponse({ request }) {
+    async onResponse({ request, response }) {
+      // Node would otherwise read the rest of a refused body to keep the connection: close it instead.
+      if (refused.has(request)) response.headers.set('connection', 'close');
       const staged = stagedByRequest.get(request);
       if (!staged) return;
       stagedByRequest.delete(request);
@@ -67,6 +74,8 @@ function parseMultipart(request: Request, options: MultipartUploadOptions, stage
     try {
       busboy = new Busboy({
         headers: { 'content-type': request.headers.get('content-type') ?? '' },
+        // The name as sent, so a path in it is refused rather than silently cut off.
+        preservePath: true,
         limits: { fields: 2, fieldSize: 1_000_000, files: options.maxFiles + 1, parts: options.maxFiles + 3 },
       });
     } catch (error) {

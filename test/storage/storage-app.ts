@@ -26,12 +26,12 @@ export interface FilePart {
 export const viewerHeaders = (viewer: number | null | undefined): Record<string, string> =>
   viewer == null ? {} : { [testViewerHeader]: JSON.stringify({ id: viewer, roles: [] }) };
 
-export async function createStorageTestApp(provider: Provider, env: Record<string, string> = {}, driver?: Storage): Promise<StorageTestApp> {
+export async function createStorageTestApp(provider: Provider, env: Record<string, string> = {}, driver?: Storage, now?: () => number): Promise<StorageTestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'cairn-storage-'));
   let base = '';
   // PUBLIC_URL is only known once the port is: the local driver reads it through the config object.
   const config = { ...loadStorageConfig({ CAIRN_STORAGE_DIR: dir, CAIRN_STORAGE_SECRET: randomBytes(32).toString('hex'), ...env }), publicUrl: 'http://127.0.0.1:0' };
-  const t = await createTestApp('files', provider, {}, { viewerHeader: true, storage: { config, driver } });
+  const t = await createTestApp('files', provider, {}, { viewerHeader: true, storage: { config, driver, now } });
   const { port } = await t.app.start();
   base = `http://127.0.0.1:${port}`;
   (t.app.files!.storage as any).setBaseUrl?.(base);
@@ -77,7 +77,7 @@ export function multipartForm(query: string, variables: Record<string, unknown>,
 function setPath(target: any, path: string, value: unknown) {
   const keys = path.split('.');
   let current = target;
-  for (const key of keys.slice(0, -1)) current = current[key] ??= /^\d+$/.test(key) ? [] : {};
+  keys.slice(0, -1).forEach((key, i) => (current = current[key] ??= /^\d+$/.test(keys[i + 1]!) ? [] : {}));
   current[keys.at(-1)!] = value;
 }
 
