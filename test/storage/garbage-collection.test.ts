@@ -28,7 +28,7 @@ describeEachProvider('Orphan sweep and storage:gc', (provider) => {
       { sha: sha256(bytes), size: bytes.length },
       1,
     );
-    await fetch(data.createUploadUrl.url, { method: 'PUT', body: bytes, headers: data.createUploadUrl.headers });
+    await fetch(data.createUploadUrl.url, { method: 'PUT', body: new Uint8Array(bytes), headers: data.createUploadUrl.headers });
     const ticketId = data.createUploadUrl.token.split('.')[0];
     // An attached cover, and a `pending` row a row holds (a crash between COMMIT and marking it attached).
     const post = await t.upload(`mutation($f: Upload!) { createPost(data: { title: "kept", authorId: 1, cover: $f }) { id cover { id } } }`, {}, { 'variables.f': { bytes, name: 'b.png' } }, { viewer: 1 });

@@ -22,10 +22,10 @@ for (const driver of ['local', 's3'] as const) {
     const ticket = async (bytes: Buffer, overrides: Record<string, unknown> = {}, viewer: number | null = 1) =>
       t.query(ticketQuery, { model: 'Post', field: 'cover', name: 'big.png', size: bytes.length, mimeType: 'image/png', sha256: sha256(bytes), ...overrides }, viewer);
     const send = async (target: { url: string; method: string; fields: Record<string, string>; headers: Record<string, string> }, bytes: Buffer, type = 'image/png') => {
-      if (target.method === 'PUT') return fetch(target.url, { method: 'PUT', body: bytes, headers: target.headers });
+      if (target.method === 'PUT') return fetch(target.url, { method: 'PUT', body: new Uint8Array(bytes), headers: target.headers });
       const form = new FormData();
       for (const [k, v] of Object.entries(target.fields)) form.append(k, v);
-      form.append('file', new Blob([bytes], { type }));
+      form.append('file', new Blob([new Uint8Array(bytes)], { type }));
       return fetch(target.url, { method: 'POST', body: form });
     };
     const objectOf = (token: string) => t.app.files!.storage.head(`files/${token.split('.')[0]}`);
@@ -164,8 +164,8 @@ for (const driver of ['local', 's3'] as const) {
         const target = data.createUploadUrl;
         const tampered = new URL(target.url);
         tampered.searchParams.set('size', '999999999');
-        expect((await fetch(tampered, { method: 'PUT', body: bytes, headers: target.headers })).status).toBe(403);
-        expect((await fetch(target.url, { method: 'PUT', body: bytes, headers: { 'content-type': 'text/html' } })).status).toBe(400);
+        expect((await fetch(tampered, { method: 'PUT', body: new Uint8Array(bytes), headers: target.headers })).status).toBe(403);
+        expect((await fetch(target.url, { method: 'PUT', body: new Uint8Array(bytes), headers: { 'content-type': 'text/html' } })).status).toBe(400);
         expect((await send(target, bytes)).status).toBe(204);
         expect((await t.query(attach, { cover: target.token }, 1)).errors).toBeUndefined();
         expect((await send(target, await png(31, 30))).status).toBe(403);

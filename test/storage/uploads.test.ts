@@ -29,7 +29,7 @@ describeEachProvider('GraphQL multipart uploads', (provider) => {
   let t: StorageTestApp;
   const raw = async (parts: Parameters<typeof rawMultipart>[0], headers: Record<string, string> = csrf) => {
     const { body, contentType } = rawMultipart(parts);
-    const response = await fetch(`${t.base}/graphql`, { method: 'POST', body, headers: { 'content-type': contentType, ...viewerHeaders(1), ...headers } });
+    const response = await fetch(`${t.base}/graphql`, { method: 'POST', body: new Uint8Array(body), headers: { 'content-type': contentType, ...viewerHeaders(1), ...headers } });
     return { status: response.status, body: await response.json() };
   };
   const operations = (variables: Record<string, unknown> = { data: { title: 'raw', authorId: 1, cover: null } }) => JSON.stringify({ query: createPost, variables });
