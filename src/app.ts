@@ -129,7 +129,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     async stop() {
       await websocket.close();
       auth?.close();
-      files?.close();
+      await files?.close();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await db.$disconnect();

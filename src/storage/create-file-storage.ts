@@ -43,7 +43,9 @@ export interface FileStorage {
   observer: WriteObserver;
   /** See `collectGarbage`: the periodic sweep, or with `full` what `cairn storage:gc` runs. */
   collectGarbage(options?: { full?: boolean; dryRun?: boolean; now?: number }): Promise<GcReport>;
-  close(): void;
+  /** Resolves once the after-commit clean-ups already started have finished. */
+  settled(): Promise<void>;
+  close(): Promise<void>;
 }
 
 /** Null when the schema declares no file field: then nothing of storage is built. */
@@ -67,6 +69,7 @@ export function createFileStorage(options: FileStorageOptions): FileStorage | nu
   const logError = options.logError ?? console.error;
   const gc = (gcOptions: { full?: boolean; dryRun?: boolean; now?: number } = {}) => collectGarbage(files, options.db, options.datamodel, { now: options.now?.(), ...gcOptions });
   // The sweep of unattached uploads, hourly (or at the TTL when shorter); never keeps the process alive.
+  const observer = fileLifecycleObserver(files, logError);
   const timer = setInterval(() => void gc().catch(logError), Math.min(config.uploadTtl, 3600) * 1000);
   timer.unref();
   return {
@@ -80,8 +83,12 @@ export function createFileStorage(options: FileStorageOptions): FileStorage | nu
       useMultipartUploads({ schema, fileFields: fields, storage, maxFiles: config.maxFiles, maxRequestBytes: config.maxRequestBytes }),
       storage instanceof LocalStorage && useStorageRoutes(storage, files),
     ].filter((p): p is Plugin => Boolean(p)),
-    observer: fileLifecycleObserver(files, logError),
+    observer,
     collectGarbage: gc,
-    close: () => clearInterval(timer),
+    settled: () => observer.settled(),
+    async close() {
+      clearInterval(timer);
+      await observer.settled();
+    },
   };
 }

@@ -16,8 +16,13 @@ export function fileIdsOf(value: unknown): string[] {
  * deleted row (cascades and *Many included, since change capture reports each row). Files it
  * took are marked attached. A rolled-back write publishes nothing, so nothing is deleted early.
  */
-export function fileLifecycleObserver(files: FileService, logError: (error: unknown) => void): WriteObserver {
+export function fileLifecycleObserver(files: FileService, logError: (error: unknown) => void): WriteObserver & { settled(): Promise<void> } {
+  const running = new Set<Promise<unknown>>();
   return {
+    /** Resolves once the clean-ups already started have finished (tests, shutdown). */
+    async settled() {
+      while (running.size) await Promise.allSettled([...running]);
+    },
     afterCommit(changes: readonly ChangeEvent[]) {
       const dropped: string[] = [];
       const kept: string[] = [];
@@ -26,12 +31,14 @@ export function fileLifecycleObserver(files: FileService, logError: (error: unkn
           const before = new Set(fileIdsOf(change.before?.[field.field]));
           const after = new Set(fileIdsOf(change.after?.[field.field]));
           for (const id of before) if (!after.has(id)) dropped.push(id);
-          for (const id of after) kept.push(id);
+          for (const id of after) if (!before.has(id)) kept.push(id);
         }
       }
       if (!dropped.length && !kept.length) return;
       const keep = new Set(kept);
-      void Promise.all([files.discard(dropped.filter((id) => !keep.has(id))), files.markAttached(kept)]).catch(logError);
+      const work = Promise.all([files.discard(dropped.filter((id) => !keep.has(id))), files.markAttached(kept)]).catch(logError);
+      running.add(work);
+      void work.finally(() => running.delete(work));
     },
   };
 }

@@ -23,7 +23,7 @@ export const storageGcCommand = defineCommand({
       }
       const dryRun = Boolean(options['dry-run']);
       const report = await files.collectGarbage({ full: true, dryRun });
-      files.close();
+      await files.close();
       for (const id of report.rows) io.out(`${dryRun ? 'would remove' : 'removed'} file ${id}`);
       for (const key of report.objects) io.out(`${dryRun ? 'would remove' : 'removed'} object ${key}`);
       io.out(`✔ ${report.rows.length} file(s) and ${report.objects.length} orphaned object(s) ${dryRun ? 'to remove' : 'removed'}.`);
