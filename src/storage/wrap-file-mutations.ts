@@ -9,8 +9,8 @@ import { columnOf } from './upload-paths.ts';
 /**
  * Every mutation whose arguments can reach a file field (including nested creates and updates)
  * turns the `Upload` values into file ids before the write — a staged file becomes a `pending`
- * row, a ticket token is verified — and after it either marks them attached or, when the write
- * failed, deletes rows and objects: a failed write leaves nothing behind.
+ * row, a ticket token is verified — and when the write fails deletes those rows and objects: a
+ * failed write leaves nothing behind.
  */
 export function wrapFileMutations(schema: GraphQLSchema, files: FileService): void {
   const reaches = new Map<string, boolean>();
@@ -30,9 +30,9 @@ export function wrapFileMutations(schema: GraphQLSchema, files: FileService): vo
       const taken: string[] = [];
       try {
         const mapped = await mapArgs(field.args, args, { files, context, taken, reachesFile });
-        const result = await original(root, mapped, context, info);
-        await files.markAttached(taken);
-        return result;
+        // Attaching is left to the change events of the commit (only what a row took: an upsert's
+        // unused branch stays pending for the sweep); the sweep never removes a file a row holds.
+        return await original(root, mapped, context, info);
       } catch (error) {
         await files.discard(taken).catch(() => {});
         throw error;

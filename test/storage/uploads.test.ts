@@ -56,6 +56,7 @@ describeEachProvider('GraphQL multipart uploads', (provider) => {
       const download = await fetch(body.data.createPost.cover.url);
       expect(download.status).toBe(200);
       expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true);
+      await t.app.files!.settled();
       const row = await (t.app.db as any).storedFile.findUnique({ where: { id: body.data.createPost.cover.id } });
       expect(row).toMatchObject({ status: 'attached', model: 'Post', field: 'cover', ownerId: '1' });
     });
