@@ -58,8 +58,10 @@ export class S3Storage implements Storage {
 
   async head(key: string): Promise<ObjectInfo | null> {
     try {
-      const out = await this.client.send(new HeadObjectCommand({ Bucket: this.#bucket, Key: assertKey(key) }));
-      return { key, size: out.ContentLength ?? 0, contentType: out.ContentType ?? 'application/octet-stream', etag: out.ETag ?? '""', lastModified: out.LastModified ?? new Date(0) };
+      const out = await this.client.send(new HeadObjectCommand({ Bucket: this.#bucket, Key: assertKey(key), ChecksumMode: 'ENABLED' }));
+      // A multipart object's checksum is of its parts ("…-3"), not of the bytes: not reported.
+      const checksum = out.ChecksumSHA256 && !out.ChecksumSHA256.includes('-') ? out.ChecksumSHA256 : undefined;
+      return { key, size: out.ContentLength ?? 0, contentType: out.ContentType ?? 'application/octet-stream', etag: out.ETag ?? '""', lastModified: out.LastModified ?? new Date(0), ...(checksum && { checksumSha256: checksum }) };
     } catch (error) {
       if (notFound(error)) return null;
       throw error;
@@ -102,8 +104,9 @@ export class S3Storage implements Storage {
     return getSignedUrl(this.client, command, { expiresIn });
   }
 
-  async signUpload(key: string, { expiresIn, size, contentType }: UploadSignOptions): Promise<UploadTarget> {
-    // S3 itself refuses a body of another size or type: the conditions are part of the signed policy.
+  async signUpload(key: string, { expiresIn, size, contentType, sha256 }: UploadSignOptions): Promise<UploadTarget> {
+    // S3 itself refuses a body of another size, type or checksum: the fields are part of the signed policy.
+    const checksum: Record<string, string> = sha256 ? { 'x-amz-checksum-algorithm': 'SHA256', 'x-amz-checksum-sha256': Buffer.from(sha256, 'hex').toString('base64') } : {};
     const { url, fields } = await createPresignedPost(this.client, {
       Bucket: this.#bucket,
       Key: assertKey(key),
@@ -112,7 +115,7 @@ export class S3Storage implements Storage {
         ['content-length-range', size, size],
         ['eq', '$Content-Type', contentType],
       ],
-      Fields: { 'Content-Type': contentType },
+      Fields: { 'Content-Type': contentType, ...checksum },
     });
     return { url, method: 'POST', fields, headers: {} };
   }

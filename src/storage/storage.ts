@@ -8,6 +8,8 @@ export interface ObjectInfo {
   /** A strong validator of the bytes (quoted, as in an `ETag` header). */
   etag: string;
   lastModified: Date;
+  /** The SHA-256 the store itself verified on upload (base64), when it keeps one (S3 with checksums). */
+  checksumSha256?: string;
 }
 
 /** An inclusive byte range, as HTTP `Range: bytes=start-end` names it. */
@@ -38,6 +40,8 @@ export interface UploadSignOptions {
   size: number;
   /** The type the client declared; the upload must carry it. */
   contentType: string;
+  /** The hex SHA-256 the bytes must have, for stores that check it themselves on upload (S3). */
+  sha256?: string;
 }
 
 /**
