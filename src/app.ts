@@ -19,6 +19,7 @@ import {
 } from './http/index.ts';
 import type { WriteObserver } from './events/index.ts';
 import { buildSchema, type Viewer } from './schema/index.ts';
+import { createFileStorage, loadStorageConfig, type FileStorage, type Storage, type StorageConfig } from './storage/index.ts';
 
 export interface AppOptions {
   config: Readonly<Config>;
@@ -46,6 +47,8 @@ export interface AppOptions {
   warn?: (message: string) => void;
   /** What reacts to every write through `ctx.db`: change events after COMMIT, hooks and outbox rows inside the transaction (see WriteObserver). @default [] */
   observers?: WriteObserver[];
+  /** File storage: its configuration (@default from the environment, README "Files") and a driver replacing the configured one (tests). */
+  storage?: { config?: StorageConfig; driver?: Storage; now?: () => number };
 }
 
 export interface App {
@@ -53,6 +56,8 @@ export interface App {
   schema: GraphQLSchema;
   db: DbClient;
   yoga: CairnYoga;
+  /** File fields' storage (uploads, links, clean-up); null when the schema declares no `@file` field. */
+  files: FileStorage | null;
   /** Sign-in and sessions; null when the schema declares no auth models. `auth.outbox` holds dev/test e-mail. */
   auth: Auth | null;
   /** Serves HTTP and, on the same port, graphql-ws WebSocket connections. */
@@ -81,15 +86,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
   if (unruled && options.access !== 'trusted') warn(unruled);
   if (config.syncSchema === 'push') await pushSchema({ databaseUrl: config.databaseUrl, schemaPath: generated.schemaPath });
   const db = createDb({ databaseUrl: config.databaseUrl, generated, poolSize: config.dbPoolSize, statementTimeoutMs: config.limits.requestTimeoutMs, onQuery });
-  const access =
-    options.access === 'trusted'
-      ? 'trusted'
-      : createAccessPolicy({
-        rules,
-        explain: config.env !== 'production',
-        observers: [authWriteObserver(generated.datamodel), ...(options.observers ?? [])].filter((o) => o !== undefined),
-        onObserverError: logError,
-      });
+  const files = createFileStorage({
+    datamodel: generated.datamodel,
+    db,
+    config: options.storage?.config ?? loadStorageConfig(process.env, { publicUrl: config.publicUrl, production: config.env === 'production' }),
+    storage: options.storage?.driver,
+    now: options.storage?.now,
+    logError,
+  });
+  const observers = [authWriteObserver(generated.datamodel), ...(options.observers ?? []), files?.observer].filter((observer) => observer !== undefined);
+  const access = options.access === 'trusted' ? 'trusted' : createAccessPolicy({ rules, explain: config.env !== 'production', observers, onObserverError: logError });
   const clientFor = (viewer: Viewer) => (access === 'trusted' ? trustedClient(db, viewer) : access.clientFor(db, viewer));
   const auth = createAuth({ config, db: access === 'trusted' ? db : access.sudo(db), datamodel: generated.datamodel, clientFor, logError, warn, ...authOverrides });
   const schema = buildSchema({
@@ -99,8 +105,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     rules,
     // Trusted mode (CRUD generator tests) has no rules at all, so it keeps every column writable.
     readOnlyFields: options.access === 'trusted' ? undefined : auth?.readOnlyFields,
-    extensions: [auth?.extendSchema].filter((extension) => extension !== undefined),
+    extensions: [auth?.extendSchema, files?.extendSchema].filter((extension) => extension !== undefined),
+    fieldTypes: files?.fieldTypes,
   });
+  files?.wrapSchema(schema);
   let stopping: Promise<void> | undefined;
   const yoga = createCairnYoga({
     schema,
@@ -121,6 +129,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     maxBodyBytes: config.maxBodyBytes,
     limits: config.limits,
     maxPageSize: config.maxPageSize,
+    plugins: files?.plugins(schema),
   });
   const http = createGracefulServer(yoga);
   const server = http.server;
@@ -131,6 +140,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     schema,
     db,
     yoga,
+    files,
     auth,
     server,
     logger,
@@ -158,6 +168,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     const finished = await drained;
     step(finished ? 'running requests finished' : 'deadline reached: cut the remaining connections', { inFlight: http.inFlight });
     auth?.close();
+    await files?.close();
     await db.$disconnect();
     step('database closed; done');
   }

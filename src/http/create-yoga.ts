@@ -35,6 +35,8 @@ export interface YogaOptions {
   limits: LimitsConfig;
   /** The page cap lists apply (the cost model's size for a list without `take`/`first`). */
   maxPageSize: number;
+  /** Features' own plugins (file uploads and the storage routes), run before the body-size limit. @default [] */
+  plugins?: Plugin[];
 }
 
 export type CairnYoga = YogaServerInstance<Record<string, unknown>, Context>;
@@ -48,6 +50,7 @@ export function createCairnYoga(options: YogaOptions): CairnYoga {
   const plugins = [
     useRequestLog(logger),
     useErrorCodes({ suggestions: options.limits.suggestions }),
+    ...(options.plugins ?? []),
     useBodySizeLimit(options.maxBodyBytes),
     useOperationLimits({ limits: options.limits, maxPageSize: options.maxPageSize }),
     useRequestDeadline(options.limits.requestTimeoutMs),
