@@ -5,7 +5,7 @@ import type { GraphQLSchema } from 'graphql';
 import { createAccessPolicy, resolveRules, trustedClient, unruledModelsWarning } from './access/index.ts';
 import { createAuth, type Auth, type AuthOverrides } from './auth/index.ts';
 import type { Config } from './config/index.ts';
-import { createDb, loadGenerated, pushSchema, type DbClient, type Generated, type QueryEvent } from './db/index.ts';
+import { createDb, loadCurrentGenerated, pushSchema, type DbClient, type Generated, type QueryEvent } from './db/index.ts';
 import { createCairnYoga, createContextFactory, createWebSocketServer, userViewerLookup, type CairnYoga } from './http/index.ts';
 import { buildSchema, type Viewer } from './schema/index.ts';
 
@@ -50,7 +50,7 @@ export interface App {
 /** The composition root: everything a running Cairn consists of, in the order it is built. */
 export async function buildApp(options: AppOptions): Promise<App> {
   const { config, generated: given, onQuery, logError, auth: authOverrides, warn = console.warn } = options;
-  const generated = given ?? (await loadGenerated(config.generatedDir, config.provider));
+  const generated = given ?? (await loadCurrentGenerated({ ...config, whenStale: config.env === 'production' ? 'refuse' : 'regenerate', warn }));
   const schemaFile = existsSync(config.schemaPath) ? { path: config.schemaPath, text: readFileSync(config.schemaPath, 'utf8') } : undefined;
   const rules = resolveRules(generated.datamodel, { schema: schemaFile });
   const unruled = unruledModelsWarning(rules);
