@@ -46,8 +46,17 @@ describe.each(providers)('cairn migrate commands on %s', { timeout: 60_000 }, (p
     writeUserSchema(model());
     const { code, lines } = await cairn(['migrate', 'dev', '--name', 'notes']);
     expect(code).toBe(0);
-    expect(lines.out.join('\n')).toMatch(/✔ Created and applied \d{14}_notes \(prisma\/migrations\/\d{14}_notes\/migration.sql\):\n {4}\+ created table Note\nDone in \d/);
-    expect(existsSync(join(dbs.dir, 'prisma', 'migrations', 'migration_lock.toml'))).toBe(true);
+    const other = provider === 'sqlite' ? 'postgresql' : 'sqlite';
+    // The migration for DATABASE_URL's provider is applied; the other provider's is written beside it.
+    expect(lines.out.join('\n')).toMatch(
+      new RegExp(
+        `✔ Created and applied (\\d{14}_notes) \\(prisma/migrations/${provider}/\\1/migration.sql\\):\\n {4}\\+ created table Note\\n` +
+          `✔ Created \\1 for ${other} too \\(prisma/migrations/${other}/\\1/migration.sql, applied by \`npx cairn migrate deploy\` there\\):\\n {4}\\+ created table Note\\nDone in \\d`,
+      ),
+    );
+    for (const p of [provider, other]) {
+      expect(readFileSync(join(dbs.dir, 'prisma', 'migrations', p, 'migration_lock.toml'), 'utf8')).toMatch(`provider = "${p}"`);
+    }
   });
 
   it('migrate dev refuses data loss without a terminal, and asks y/N with one', async () => {
@@ -78,7 +87,7 @@ describe.each(providers)('cairn migrate commands on %s', { timeout: 60_000 }, (p
 
     const deploy = await cairn(['migrate', 'deploy']);
     expect(deploy.code).toBe(0);
-    expect(deploy.text()).toMatch(/3 migration\(s\) found in prisma\/migrations\n {2}✔ \d{14}_notes\n {4}\+ created table Note[\s\S]*✔ Applied 3 migration\(s\) in /);
+    expect(deploy.text()).toMatch(/3 migration\(s\) found in prisma\/migrations\/\w+\n {2}✔ \d{14}_notes\n {4}\+ created table Note[\s\S]*✔ Applied 3 migration\(s\) in /);
     expect((await cairn(['migrate', 'deploy'])).text()).toMatch(/No pending migrations to apply/);
 
     const status = await cairn(['migrate', 'status']);
@@ -87,7 +96,7 @@ describe.each(providers)('cairn migrate commands on %s', { timeout: 60_000 }, (p
   });
 
   it('reports a failing migration with exit code 1 and the way out', async () => {
-    const dir = join(dbs.dir, 'prisma', 'migrations', '20990101000000_broken');
+    const dir = join(dbs.dir, 'prisma', 'migrations', provider, '20990101000000_broken');
     mkdirSync(dir);
     writeFileSync(join(dir, 'migration.sql'), 'THIS IS NOT SQL;\n');
     const failed = await cairn(['migrate', 'deploy']);
