@@ -7,6 +7,7 @@ import { exampleQuery } from './example-query.ts';
 import { createMaskError } from './mask-error.ts';
 import { useBodySizeLimit } from './use-body-size-limit.ts';
 import { useErrorCodes } from './use-error-codes.ts';
+import { renderGraphiQLPage, useResponseDelivery } from './use-response-delivery.ts';
 
 export interface YogaOptions {
   schema: GraphQLSchema;
@@ -38,6 +39,7 @@ export function createCairnYoga(options: YogaOptions): CairnYoga {
     auth?.plugins.clientAddress,
     auth?.plugins.sessionCookies,
     auth?.plugins.oauthRoutes,
+    ...useResponseDelivery(options),
   ].filter((plugin): plugin is Plugin => Boolean(plugin));
   return createYoga<Record<string, unknown>, Context>({
     schema: options.schema,
@@ -47,7 +49,7 @@ export function createCairnYoga(options: YogaOptions): CairnYoga {
     // Replaced by useBodySizeLimit (same limit, without re-streaming every body).
     maxRequestBodySize: false,
     graphiql: options.graphiql ? { title: 'Cairn', defaultQuery: exampleQuery(options.schema) } : false,
-    ...(options.graphiql && { renderGraphiQL: options.graphiql }),
+    ...(options.graphiql && { renderGraphiQL: renderGraphiQLPage }),
     // WebSocket operations come through yoga.getEnveloped with their connection params.
     context: ({ request, connectionParams }) => options.context(request, connectionParams as Record<string, unknown> | undefined),
     // With cookies in play, only trusted origins may read responses; otherwise yoga's default (any).
