@@ -88,7 +88,8 @@ function printOverview(print: (line?: string) => void, commands: Command[]): voi
   print('\nRun `cairn <command> --help` for its options, `cairn --version` for the version.');
   print('Exit codes: 0 done, 1 failed or needs action, 2 wrong command line.');
   print('Environment: DATABASE_URL (default file:./data/cairn.db), CAIRN_SCHEMA (prisma/schema.prisma),');
-  print('CAIRN_GENERATED_DIR (src/generated), CAIRN_MIGRATIONS_DIR (prisma/migrations), CAIRN_SEED (prisma/seed.ts).');
+  print('CAIRN_GENERATED_DIR (src/generated), CAIRN_MIGRATIONS_DIR (prisma/migrations: a folder per provider inside),');
+  print('CAIRN_SEED (prisma/seed.ts).');
 }
 
 function printHelp(io: Io, command: Command): void {

@@ -128,7 +128,8 @@ describe('a new user, from cairn init to PostgreSQL in production', { timeout: 2
     const status = await cairn(['migrate', 'status'], { DATABASE_URL: databaseUrl });
     expect(status).toMatch(/Database vs\. its migrations: no drift\nschema\.prisma vs\. migrations: no drift\n✔ Database schema is up to date/);
 
-    const server = runCairn(bin, ['start'], { cwd: app, env: env({ DATABASE_URL: databaseUrl, NODE_ENV: 'production' }) });
+    // Introspection is off in production by default; on here, to compare the served SDL.
+    const server = runCairn(bin, ['start'], { cwd: app, env: env({ DATABASE_URL: databaseUrl, NODE_ENV: 'production', CAIRN_INTROSPECTION: 'true' }) });
     try {
       const url = await server.serving();
       expect(server.output()).toMatch(/No pending migrations in prisma\/migrations\/postgresql/);
