@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import type { GraphQLSchema } from 'graphql';
 import { createAccessPolicy, resolveRules, trustedClient, unruledModelsWarning } from './access/index.ts';
-import { createAuth, type Auth, type AuthOverrides } from './auth/index.ts';
+import { authWriteObserver, createAuth, type Auth, type AuthOverrides } from './auth/index.ts';
 import type { Config } from './config/index.ts';
 import { createDb, loadCurrentGenerated, pushSchema, type DbClient, type Generated, type QueryEvent } from './db/index.ts';
 import {
@@ -17,6 +17,7 @@ import {
   type CairnYoga,
   type Logger,
 } from './http/index.ts';
+import type { WriteObserver } from './events/index.ts';
 import { buildSchema, type Viewer } from './schema/index.ts';
 
 export interface AppOptions {
@@ -43,6 +44,8 @@ export interface AppOptions {
   resolveViewer?: (request: Request, connectionParams?: Record<string, unknown>) => Promise<Viewer | null>;
   /** Where boot warnings go (e.g. models without access rules). @default the logger, at warn level */
   warn?: (message: string) => void;
+  /** What reacts to every write through `ctx.db`: change events after COMMIT, hooks and outbox rows inside the transaction (see WriteObserver). @default [] */
+  observers?: WriteObserver[];
 }
 
 export interface App {
@@ -78,9 +81,17 @@ export async function buildApp(options: AppOptions): Promise<App> {
   if (unruled && options.access !== 'trusted') warn(unruled);
   if (config.syncSchema === 'push') await pushSchema({ databaseUrl: config.databaseUrl, schemaPath: generated.schemaPath });
   const db = createDb({ databaseUrl: config.databaseUrl, generated, poolSize: config.dbPoolSize, statementTimeoutMs: config.limits.requestTimeoutMs, onQuery });
-  const access = options.access === 'trusted' ? 'trusted' : createAccessPolicy({ rules, explain: config.env !== 'production' });
+  const access =
+    options.access === 'trusted'
+      ? 'trusted'
+      : createAccessPolicy({
+        rules,
+        explain: config.env !== 'production',
+        observers: [authWriteObserver(generated.datamodel), ...(options.observers ?? [])].filter((o) => o !== undefined),
+        onObserverError: logError,
+      });
   const clientFor = (viewer: Viewer) => (access === 'trusted' ? trustedClient(db, viewer) : access.clientFor(db, viewer));
-  const auth = createAuth({ config, db, datamodel: generated.datamodel, clientFor, logError, warn, ...authOverrides });
+  const auth = createAuth({ config, db: access === 'trusted' ? db : access.sudo(db), datamodel: generated.datamodel, clientFor, logError, warn, ...authOverrides });
   const schema = buildSchema({
     datamodel: generated.datamodel,
     maxPageSize: config.maxPageSize,
@@ -90,6 +101,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     readOnlyFields: options.access === 'trusted' ? undefined : auth?.readOnlyFields,
     extensions: [auth?.extendSchema].filter((extension) => extension !== undefined),
   });
+  let stopping: Promise<void> | undefined;
   const yoga = createCairnYoga({
     schema,
     context: createContextFactory({
@@ -98,7 +110,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       resolveViewer: options.resolveViewer ?? auth?.resolveViewer,
       runAs: userViewerLookup(db, generated.datamodel, config.adminRole),
     }),
-    isReady: createReadinessCheck({ db, provider: config.provider, datamodel: generated.datamodel, migrationsDir: config.migrationsDir }),
+    isReady: createReadinessCheck({ db, provider: config.provider, datamodel: generated.datamodel, migrationsDir: config.migrationsDir, stopping: () => !!stopping }),
     development: config.env !== 'production',
     // GraphiQL's assets come from the npm package, not a CDN (works air-gapped); ~50 MB, so only when on.
     graphiql: config.graphiql && (await import('@graphql-yoga/render-graphiql')).renderGraphiQL,
@@ -111,7 +123,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
     maxPageSize: config.maxPageSize,
   });
   const http = createGracefulServer(yoga);
-  let stopping: Promise<void> | undefined;
   const server = http.server;
   const websocket = createWebSocketServer({ server, yoga, limits: config.limits, trustProxy: config.trustProxy });
 
