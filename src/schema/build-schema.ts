@@ -11,6 +11,7 @@ import { registerModelMutations } from './crud/mutations.ts';
 import { registerModelObject } from './crud/objects.ts';
 import { registerModelQueries } from './crud/queries.ts';
 import { createTranslator } from './crud/translate.ts';
+import { generatedFields } from './read-only-fields.ts';
 
 /**
  * Adds types and root fields beside the generated CRUD API (auth, uploads, subscriptions). Runs
@@ -30,7 +31,9 @@ export interface BuildSchemaOptions {
   rules?: ResolvedRules;
   /**
    * Fields left out of the generated create/update inputs, written only by Cairn's own flows or
-   * server code (e.g. `{ User: ['email', 'emailVerified', 'roles'] }` from auth). @default {}
+   * server code (e.g. `{ User: ['email', 'emailVerified', 'roles'] }` from auth). Generated ids,
+   * `@updatedAt` and `@default(now())` fields are left out besides these unless annotated
+   * `/// @writable` (see read-only-fields.ts). @default {}
    */
   readOnlyFields?: Readonly<Record<string, readonly string[]>>;
 }
@@ -39,10 +42,11 @@ export interface BuildSchemaOptions {
 export function buildSchema({ datamodel: fullDatamodel, maxPageSize = 100, dbNull, extensions = [], rules = resolveRules(fullDatamodel), readOnlyFields = {} }: BuildSchemaOptions): GraphQLSchema {
   const datamodel = apiDatamodel(fullDatamodel);
   const builder = createBuilder({ datamodel, maxPageSize });
+  const generated = generatedFields(fullDatamodel);
   const kit = createKit(builder, datamodel, maxPageSize, {
     mayHide: (model, field) => !alwaysAllowed(rules, model, 'read', field),
     readColumns: (model) => readRuleColumns(rules, model),
-    readOnly: (model, field) => readOnlyFields[model]?.includes(field) ?? false,
+    readOnly: (model, field) => (readOnlyFields[model]?.includes(field) ?? false) || (generated.get(model)?.has(field) ?? false),
   });
   const translate = createTranslator(datamodel, maxPageSize, dbNull);
 
