@@ -8,6 +8,7 @@ import { registerEnums } from './crud/enums.ts';
 import { readExposedColumnsDirectly } from './crud/direct-columns.ts';
 import { createKit, type Kit } from './crud/kit.ts';
 import { registerModelMutations } from './crud/mutations.ts';
+import { nodeModels, registerNodeInterface } from './crud/nodes.ts';
 import { registerModelObject } from './crud/objects.ts';
 import { registerModelQueries } from './crud/queries.ts';
 import { createTranslator } from './crud/translate.ts';
@@ -57,8 +58,10 @@ export function buildSchema({ datamodel: fullDatamodel, maxPageSize = 100, dbNul
     fields: (t) => ({ count: t.exposeInt('count') }),
   });
   registerEnums(kit);
+  const node = registerNodeInterface(kit);
+  const nodes = new Set(nodeModels(kit));
   for (const model of datamodel.models) {
-    registerModelObject(kit, translate, model);
+    registerModelObject(kit, translate, model, nodes.has(model) ? [node] : []);
     registerModelQueries(kit, translate, model, registerAggregateTypes(kit, model));
     registerModelMutations(kit, translate, model, batchPayload);
   }
