@@ -1,4 +1,5 @@
-import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { GraphQLDeferDirective, GraphQLStreamDirective } from '@graphql-tools/utils';
+import { lexicographicSortSchema, printSchema, specifiedDirectives, type GraphQLSchema } from 'graphql';
 import { alwaysAllowed, readRuleColumns, resolveRules, type ResolvedRules } from '../access/index.ts';
 import type { Datamodel } from '../db/index.ts';
 import { apiDatamodel } from './api-datamodel.ts';
@@ -66,7 +67,9 @@ export function buildSchema({ datamodel: fullDatamodel, maxPageSize = 100, dbNul
     registerModelMutations(kit, translate, model, batchPayload);
   }
   for (const extend of extensions) extend(builder, kit);
-  const schema = builder.toSchema({ sortSchema: false });
+  // @defer and @stream are part of the API (yoga's defer-stream plugin executes them), so the
+  // printed SDL that codegen reads declares them too.
+  const schema = builder.toSchema({ sortSchema: false, directives: [...specifiedDirectives, GraphQLDeferDirective, GraphQLStreamDirective] });
   readExposedColumnsDirectly(schema);
   return schema;
 }
