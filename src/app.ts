@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import type { GraphQLSchema } from 'graphql';
 import { createAccessPolicy, resolveRules, trustedClient, unruledModelsWarning } from './access/index.ts';
-import { createAuth, type Auth, type AuthOverrides } from './auth/index.ts';
+import { authWriteObserver, createAuth, type Auth, type AuthOverrides } from './auth/index.ts';
 import type { Config } from './config/index.ts';
 import { createDb, loadGenerated, pushSchema, type DbClient, type Generated, type QueryEvent } from './db/index.ts';
 import {
@@ -17,7 +17,9 @@ import {
   type CairnYoga,
   type Logger,
 } from './http/index.ts';
+import type { WriteObserver } from './events/index.ts';
 import { buildSchema, type Viewer } from './schema/index.ts';
+import { createFileStorage, loadStorageConfig, type FileStorage, type Storage, type StorageConfig } from './storage/index.ts';
 
 export interface AppOptions {
   config: Readonly<Config>;
@@ -43,6 +45,10 @@ export interface AppOptions {
   resolveViewer?: (request: Request, connectionParams?: Record<string, unknown>) => Promise<Viewer | null>;
   /** Where boot warnings go (e.g. models without access rules). @default the logger, at warn level */
   warn?: (message: string) => void;
+  /** What reacts to every write through `ctx.db`: change events after COMMIT, hooks and outbox rows inside the transaction (see WriteObserver). @default [] */
+  observers?: WriteObserver[];
+  /** File storage: its configuration (@default from the environment, README "Files") and a driver replacing the configured one (tests). */
+  storage?: { config?: StorageConfig; driver?: Storage; now?: () => number };
 }
 
 export interface App {
@@ -50,6 +56,8 @@ export interface App {
   schema: GraphQLSchema;
   db: DbClient;
   yoga: CairnYoga;
+  /** File fields' storage (uploads, links, clean-up); null when the schema declares no `@file` field. */
+  files: FileStorage | null;
   /** Sign-in and sessions; null when the schema declares no auth models. `auth.outbox` holds dev/test e-mail. */
   auth: Auth | null;
   /** Serves HTTP and, on the same port, graphql-ws WebSocket connections. */
@@ -78,9 +86,18 @@ export async function buildApp(options: AppOptions): Promise<App> {
   if (unruled && options.access !== 'trusted') warn(unruled);
   if (config.syncSchema === 'push') await pushSchema({ databaseUrl: config.databaseUrl, schemaPath: generated.schemaPath });
   const db = createDb({ databaseUrl: config.databaseUrl, generated, poolSize: config.dbPoolSize, statementTimeoutMs: config.limits.requestTimeoutMs, onQuery });
-  const access = options.access === 'trusted' ? 'trusted' : createAccessPolicy({ rules, explain: config.env !== 'production' });
+  const files = createFileStorage({
+    datamodel: generated.datamodel,
+    db,
+    config: options.storage?.config ?? loadStorageConfig(process.env, { publicUrl: config.publicUrl, production: config.env === 'production' }),
+    storage: options.storage?.driver,
+    now: options.storage?.now,
+    logError,
+  });
+  const observers = [authWriteObserver(generated.datamodel), ...(options.observers ?? []), files?.observer].filter((observer) => observer !== undefined);
+  const access = options.access === 'trusted' ? 'trusted' : createAccessPolicy({ rules, explain: config.env !== 'production', observers, onObserverError: logError });
   const clientFor = (viewer: Viewer) => (access === 'trusted' ? trustedClient(db, viewer) : access.clientFor(db, viewer));
-  const auth = createAuth({ config, db, datamodel: generated.datamodel, clientFor, logError, warn, ...authOverrides });
+  const auth = createAuth({ config, db: access === 'trusted' ? db : access.sudo(db), datamodel: generated.datamodel, clientFor, logError, warn, ...authOverrides });
   const schema = buildSchema({
     datamodel: generated.datamodel,
     maxPageSize: config.maxPageSize,
@@ -88,8 +105,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
     rules,
     // Trusted mode (CRUD generator tests) has no rules at all, so it keeps every column writable.
     readOnlyFields: options.access === 'trusted' ? undefined : auth?.readOnlyFields,
-    extensions: [auth?.extendSchema].filter((extension) => extension !== undefined),
+    extensions: [auth?.extendSchema, files?.extendSchema].filter((extension) => extension !== undefined),
+    fieldTypes: files?.fieldTypes,
   });
+  files?.wrapSchema(schema);
+  let stopping: Promise<void> | undefined;
   const yoga = createCairnYoga({
     schema,
     context: createContextFactory({
@@ -98,7 +118,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       resolveViewer: options.resolveViewer ?? auth?.resolveViewer,
       runAs: userViewerLookup(db, generated.datamodel, config.adminRole),
     }),
-    isReady: createReadinessCheck({ db, provider: config.provider, datamodel: generated.datamodel, migrationsDir: config.migrationsDir }),
+    isReady: createReadinessCheck({ db, provider: config.provider, datamodel: generated.datamodel, migrationsDir: config.migrationsDir, stopping: () => !!stopping }),
     development: config.env !== 'production',
     // GraphiQL's assets come from the npm package, not a CDN (works air-gapped); ~50 MB, so only when on.
     graphiql: config.graphiql && (await import('@graphql-yoga/render-graphiql')).renderGraphiQL,
@@ -109,9 +129,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     maxBodyBytes: config.maxBodyBytes,
     limits: config.limits,
     maxPageSize: config.maxPageSize,
+    plugins: files?.plugins(schema),
   });
   const http = createGracefulServer(yoga);
-  let stopping: Promise<void> | undefined;
   const server = http.server;
   const websocket = createWebSocketServer({ server, yoga, limits: config.limits, trustProxy: config.trustProxy });
 
@@ -120,6 +140,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     schema,
     db,
     yoga,
+    files,
     auth,
     server,
     logger,
@@ -147,6 +168,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     const finished = await drained;
     step(finished ? 'running requests finished' : 'deadline reached: cut the remaining connections', { inFlight: http.inFlight });
     auth?.close();
+    await files?.close();
     await db.$disconnect();
     step('database closed; done');
   }

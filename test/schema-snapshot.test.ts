@@ -11,6 +11,7 @@ const providersOf: Record<FixtureName, Provider[]> = {
   blog: ['sqlite', 'postgresql'],
   catalog: ['sqlite', 'postgresql'],
   tenancy: ['sqlite', 'postgresql'],
+  files: ['sqlite', 'postgresql'],
   pglists: ['postgresql'],
 };
 const cases = (Object.keys(providersOf) as FixtureName[]).flatMap((f) => providersOf[f].map((p): [FixtureName, Provider] => [f, p]));

@@ -13,6 +13,7 @@ import { nodeModels, registerNodeInterface } from './crud/nodes.ts';
 import { registerModelObject } from './crud/objects.ts';
 import { registerModelQueries } from './crud/queries.ts';
 import { createTranslator } from './crud/translate.ts';
+import type { FieldTypes } from './crud/field-types.ts';
 import { generatedFields } from './read-only-fields.ts';
 
 /**
@@ -38,10 +39,12 @@ export interface BuildSchemaOptions {
    * `/// @writable` (see read-only-fields.ts). @default {}
    */
   readOnlyFields?: Readonly<Record<string, readonly string[]>>;
+  /** Scalar columns served under other GraphQL types (file fields: `File` out, `Upload` in). @default none */
+  fieldTypes?: FieldTypes;
 }
 
 /** Walks the datamodel and builds the whole GraphQL schema; nothing in here is model-specific. */
-export function buildSchema({ datamodel: fullDatamodel, maxPageSize = 100, dbNull, extensions = [], rules = resolveRules(fullDatamodel), readOnlyFields = {} }: BuildSchemaOptions): GraphQLSchema {
+export function buildSchema({ datamodel: fullDatamodel, maxPageSize = 100, dbNull, extensions = [], rules = resolveRules(fullDatamodel), readOnlyFields = {}, fieldTypes }: BuildSchemaOptions): GraphQLSchema {
   const datamodel = apiDatamodel(fullDatamodel);
   const builder = createBuilder({ datamodel, maxPageSize });
   const generated = generatedFields(fullDatamodel);
@@ -49,7 +52,7 @@ export function buildSchema({ datamodel: fullDatamodel, maxPageSize = 100, dbNul
     mayHide: (model, field) => !alwaysAllowed(rules, model, 'read', field),
     readColumns: (model) => readRuleColumns(rules, model),
     readOnly: (model, field) => (readOnlyFields[model]?.includes(field) ?? false) || (generated.get(model)?.has(field) ?? false),
-  });
+  }, fieldTypes);
   const translate = createTranslator(datamodel, maxPageSize, dbNull);
 
   builder.queryType({});
