@@ -5,8 +5,10 @@ import type { GraphQLSchema } from 'graphql';
 import { createAccessPolicy, resolveRules, trustedClient, unruledModelsWarning } from './access/index.ts';
 import { createAuth, type Auth, type AuthOverrides } from './auth/index.ts';
 import type { Config } from './config/index.ts';
+import { createEventBus, type EventBus } from './events/index.ts';
 import { createDb, loadGenerated, pushSchema, type DbClient, type Generated, type QueryEvent } from './db/index.ts';
 import { createCairnYoga, createContextFactory, createWebSocketServer, userViewerLookup, type CairnYoga } from './http/index.ts';
+import { createRealtime, type Realtime } from './realtime/index.ts';
 import { buildSchema, type Viewer } from './schema/index.ts';
 
 export interface AppOptions {
@@ -31,6 +33,8 @@ export interface AppOptions {
   resolveViewer?: (request: Request, connectionParams?: Record<string, unknown>) => Promise<Viewer | null>;
   /** Where boot warnings go (e.g. models without access rules). @default console.warn */
   warn?: (message: string) => void;
+  /** The bus change events travel on. @default Redis with `config.redisUrl`, otherwise in-process */
+  bus?: EventBus;
 }
 
 export interface App {
@@ -40,6 +44,10 @@ export interface App {
   yoga: CairnYoga;
   /** Sign-in and sessions; null when the schema declares no auth models. `auth.outbox` holds dev/test e-mail. */
   auth: Auth | null;
+  /** Carries change events between instances (closed by `stop`). */
+  bus: EventBus;
+  /** Subscriptions and live queries; `realtime.observer` publishes committed writes to `bus`. */
+  realtime: Realtime;
   /** Serves HTTP and, on the same port, graphql-ws WebSocket connections. */
   server: Server;
   /** Listens on `config.port` (0 picks a free port) and resolves with the bound port. */
@@ -59,22 +67,36 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const db = createDb({ databaseUrl: config.databaseUrl, generated, poolSize: config.dbPoolSize, onQuery });
   const access = options.access === 'trusted' ? 'trusted' : createAccessPolicy({ rules, explain: config.env !== 'production' });
   const clientFor = (viewer: Viewer) => (access === 'trusted' ? trustedClient(db, viewer) : access.clientFor(db, viewer));
+  const bus = options.bus ?? createEventBus({ redisUrl: config.redisUrl, logError });
+  const realtime = createRealtime({
+    bus,
+    db,
+    rules,
+    provider: config.provider,
+    liveThrottleMs: config.liveThrottleMs,
+    maxPerConnection: config.maxSubscriptionsPerConnection,
+    maxPerViewer: config.maxSubscriptionsPerViewer,
+    recheckMs: config.subscriptionRecheckMs,
+    resolveViewer: async (request, connectionParams) => (await contextFor(request, connectionParams)).viewer,
+    logError,
+  });
   const auth = createAuth({ config, db, datamodel: generated.datamodel, clientFor, logError, warn, ...authOverrides });
-  const schema = buildSchema({
+  const schema = realtime.withLiveDirective(buildSchema({
     datamodel: generated.datamodel,
     maxPageSize: config.maxPageSize,
     dbNull: generated.Prisma.DbNull,
     rules,
-    extensions: [auth?.extendSchema].filter((extension) => extension !== undefined),
+    extensions: [auth?.extendSchema, realtime.extendSchema].filter((extension) => extension !== undefined),
+  }));
+  const contextFor = createContextFactory({
+    db,
+    access,
+    resolveViewer: options.resolveViewer ?? auth?.resolveViewer,
+    runAs: userViewerLookup(db, generated.datamodel, config.adminRole),
   });
   const yoga = createCairnYoga({
     schema,
-    context: createContextFactory({
-      db,
-      access,
-      resolveViewer: options.resolveViewer ?? auth?.resolveViewer,
-      runAs: userViewerLookup(db, generated.datamodel, config.adminRole),
-    }),
+    context: contextFor,
     isReady: async () => {
       await db.$queryRawUnsafe('SELECT 1');
       return true;
@@ -86,6 +108,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     datamodel: generated.datamodel,
     auth,
     maxBodyBytes: config.maxBodyBytes,
+    plugins: realtime.plugins,
   });
   const server = createServer(yoga);
   const websocket = createWebSocketServer({ server, yoga });
@@ -96,6 +119,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     db,
     yoga,
     auth,
+    bus,
+    realtime,
     server,
     start: () =>
       new Promise((resolve, reject) => {
@@ -106,10 +131,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
         });
       }),
     async stop() {
+      await realtime.close();
       await websocket.close();
       auth?.close();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await bus.close();
       await db.$disconnect();
     },
   };

@@ -2,9 +2,10 @@ import { resolve } from 'node:path';
 import { providerOf, type Provider } from '../db/provider.ts';
 import { loadAuthConfig, type AuthConfig } from './auth-config.ts';
 import { boolean, integer, oneOf, type Env } from './env-values.ts';
+import { loadRealtimeConfig, type RealtimeConfig } from './realtime-config.ts';
 
 /** Cairn's whole configuration, validated once at boot and frozen. */
-export interface Config extends AuthConfig {
+export interface Config extends AuthConfig, RealtimeConfig {
   /** `NODE_ENV`: development shows GraphiQL and unmasked errors. @default "development" */
   env: 'development' | 'production' | 'test';
   /** `PORT` the HTTP server listens on. @default 4000 */
@@ -58,6 +59,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     graphiql: boolean('CAIRN_GRAPHIQL', env.CAIRN_GRAPHIQL, mode !== 'production'),
     adminRole: env.CAIRN_ADMIN_ROLE || 'admin',
     ...loadAuthConfig(env, port),
+    ...loadRealtimeConfig(env),
     ...overrides,
   };
   return Object.freeze(config);
