@@ -118,7 +118,7 @@ export function createRealtime(options: RealtimeOptions): Realtime {
       clearInterval(timer);
       stopGap();
       for (const stop of await Promise.allSettled(authStops)) if (stop.status === 'fulfilled') stop.value();
-      registry.closeAll();
+      await registry.closeAll();
     },
   };
 }

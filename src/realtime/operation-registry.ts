@@ -34,6 +34,7 @@ export class OperationRegistry {
   readonly #perConnection = new Map<object, number>();
   readonly #perViewer = new Map<string, number>();
   readonly #limits: RegistryLimits;
+  readonly #drained: (() => void)[] = [];
   constructor(limits: RegistryLimits) {
     this.#limits = limits;
   }
@@ -56,6 +57,7 @@ export class OperationRegistry {
     if (viewer) this.#perViewer.set(viewer, (this.#perViewer.get(viewer) ?? 0) + 1);
     const handle = new Handle(ctx, () => {
       this.#open.delete(handle);
+      if (!this.#open.size) for (const resolve of this.#drained.splice(0)) resolve();
       decrement(this.#perConnection, connection);
       if (viewer) decrement(this.#perViewer, viewer);
     });
@@ -85,9 +87,17 @@ export class OperationRegistry {
     return groups;
   }
 
-  /** Completes every open operation (shutdown). */
-  closeAll(): void {
+  /**
+   * Completes every open operation (shutdown) and resolves once each transport has taken its
+   * completion (so `complete` reaches clients before their connections close), or after `graceMs`.
+   */
+  async closeAll(graceMs = 2000): Promise<void> {
+    if (!this.#open.size) return;
+    const drained = new Promise<void>((resolve) => this.#drained.push(resolve));
     for (const handle of [...this.#open]) handle.complete();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([drained, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
   }
 }
 
