@@ -50,7 +50,7 @@ export interface Realtime {
   /** Limits, signals and live queries for every transport, plus the graphql-sse protocol at /graphql/stream. */
   plugins: Plugin<Record<string, unknown>, Context>[];
   /** Open streaming operations and change streams listening on the bus (tests and metrics). */
-  stats(): { operations: number; streams: number };
+  stats(): { operations: number; streams: number; liveQueries: number };
   /** Completes every open subscription and live query. */
   close(): Promise<void>;
 }
@@ -113,7 +113,7 @@ export function createRealtime(options: RealtimeOptions): Realtime {
     extendSchema: subscriptionFields(streams),
     withLiveDirective,
     plugins: [useRealtime(registry, live), useGraphQLSSE() as Plugin<Record<string, unknown>, Context>],
-    stats: () => ({ operations: registry.size, streams: streams.active }),
+    stats: () => ({ operations: registry.size, streams: streams.active, liveQueries: live.active }),
     async close() {
       clearInterval(timer);
       stopGap();

@@ -16,6 +16,8 @@ export const liveDirective = new GraphQLDirective({
 });
 
 export interface LiveQueries {
+  /** Live queries listening for changes (after their first run). */
+  readonly active: number;
   stream(args: ExecutionArgs, execute: (args: ExecutionArgs) => Promise<ExecutionResult> | ExecutionResult, operation: OpenOperation): AsyncIterableIterator<ExecutionResult>;
 }
 
@@ -36,7 +38,11 @@ export function withLiveDirective(schema: GraphQLSchema): GraphQLSchema {
 const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> => !!value && typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
 
 export function createLiveQueries({ bus, datamodel, throttleMs, logError }: LiveQueryOptions): LiveQueries {
+  let active = 0;
   return {
+    get active() {
+      return active;
+    },
     stream(args, execute, operation) {
       const requested = throttleOf(args);
       const throttle = Math.max(throttleMs, requested ?? 0);
@@ -47,9 +53,11 @@ export function createLiveQueries({ bus, datamodel, throttleMs, logError }: Live
       let lastRun = 0;
       let timer: NodeJS.Timeout | undefined;
       let last: string | undefined;
+      let counted = false;
       const out = createAsyncQueue<ExecutionResult>({
         onReturn: () => {
           closed = true;
+          if (counted) active -= 1;
           clearTimeout(timer);
           for (const stop of topics.values()) stop();
         },
@@ -92,6 +100,10 @@ export function createLiveQueries({ bus, datamodel, throttleMs, logError }: Live
           if (closed) stop();
           else topics.set(model, stop);
           dirty = true;
+        }
+        if (!counted && !closed) {
+          counted = true;
+          active += 1;
         }
         const text = JSON.stringify(result);
         if (text !== last && !closed) {

@@ -97,3 +97,8 @@ export function capture(app: App) {
     },
   };
 }
+
+/** Waits until `count` live queries listen for changes. */
+export async function untilLiveQueries(app: App, count: number): Promise<void> {
+  while (app.realtime.stats().liveQueries < count) await new Promise((r) => setTimeout(r, 5));
+}
