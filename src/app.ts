@@ -67,7 +67,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const db = createDb({ databaseUrl: config.databaseUrl, generated, poolSize: config.dbPoolSize, onQuery });
   const access = options.access === 'trusted' ? 'trusted' : createAccessPolicy({ rules, explain: config.env !== 'production' });
   const clientFor = (viewer: Viewer) => (access === 'trusted' ? trustedClient(db, viewer) : access.clientFor(db, viewer));
-  const bus = options.bus ?? createEventBus({ redisUrl: config.redisUrl, logError });
+  const bus = options.bus ?? createEventBus({ redisUrl: config.redisUrl, channelPrefix: config.redisPrefix, logError });
   const realtime = createRealtime({
     bus,
     db,

@@ -4,6 +4,8 @@ import { integer, type Env } from './env-values.ts';
 export interface RealtimeConfig {
   /** `REDIS_URL`: carry change events between instances through Redis; in-process when unset. */
   redisUrl: string | undefined;
+  /** `CAIRN_REDIS_PREFIX`: prepended to Redis channel names, so deployments can share one Redis. @default "cairn:" */
+  redisPrefix: string;
   /** `CAIRN_LIVE_THROTTLE_MS`: the least time between two results of one `@live` query. @default 250 */
   liveThrottleMs: number;
   /** `CAIRN_MAX_SUBSCRIPTIONS_PER_CONNECTION`: open subscriptions and live queries per connection. @default 100 */
@@ -19,6 +21,7 @@ export function loadRealtimeConfig(env: Env): RealtimeConfig {
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new Error(`REDIS_URL must start with redis:// or rediss://, got "${redisUrl}"`);
   return {
     redisUrl,
+    redisPrefix: env.CAIRN_REDIS_PREFIX || 'cairn:',
     liveThrottleMs: integer('CAIRN_LIVE_THROTTLE_MS', env.CAIRN_LIVE_THROTTLE_MS, 250, 0, 3_600_000),
     maxSubscriptionsPerConnection: integer('CAIRN_MAX_SUBSCRIPTIONS_PER_CONNECTION', env.CAIRN_MAX_SUBSCRIPTIONS_PER_CONNECTION, 100, 1, 100_000),
     maxSubscriptionsPerViewer: integer('CAIRN_MAX_SUBSCRIPTIONS_PER_VIEWER', env.CAIRN_MAX_SUBSCRIPTIONS_PER_VIEWER, 500, 1, 1_000_000),
