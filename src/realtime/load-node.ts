@@ -9,6 +9,8 @@ import { linkOf, type ProbeCache, type RowMatcher } from './match-row.ts';
 export interface EventScope {
   probes: ProbeCache;
   nodes: Map<string, Promise<Row | null>>;
+  /** The payload object per group and kind: subscribers that share it share its execution too. */
+  payloads: Map<string, unknown>;
 }
 
 type Query = { select?: Record<string, unknown>; include?: Record<string, unknown> };
@@ -20,7 +22,9 @@ export interface NodeLoader {
    * (`query`, from the operation) asks for read through the subscriber's own client, so their
    * rules hold as in any query. Subscribers with the same viewer and selection share one load.
    */
-  load(kind: ChangeKindSeen, event: ChangeEvent, query: Query, ctx: Context, rules: ViewerRules, scope: EventScope): Promise<Row | null>;
+  load(kind: ChangeKindSeen, event: ChangeEvent, query: Query, ctx: Context, rules: ViewerRules, scope: EventScope, group: string): Promise<Row | null>;
+  /** The key subscribers share a load by: same viewer, same selection (computed once per subscription). */
+  groupOf(ctx: Context, query: Query): string;
 }
 
 export function createNodeLoader(info: ModelInfo, matcher: RowMatcher): NodeLoader {
@@ -66,11 +70,12 @@ export function createNodeLoader(info: ModelInfo, matcher: RowMatcher): NodeLoad
   };
 
   return {
-    load(kind, event, query, ctx, rules, scope) {
+    groupOf: (ctx, query) => `${encodeMessage(ctx.viewer)}:${encodeMessage(query)}`,
+    load(kind, event, query, ctx, rules, scope, group) {
       const model = info.model(event.model);
       const image = kind === 'DELETED' || kind === 'LEFT' ? event.before : event.after;
       if (!image) return Promise.resolve(null);
-      const id = `${kind === 'DELETED' || kind === 'LEFT' ? 'before' : 'after'}:${encodeMessage(ctx.viewer)}:${encodeMessage(query)}`;
+      const id = `${kind === 'DELETED' || kind === 'LEFT' ? 'before' : 'after'}:${group}`;
       let node = scope.nodes.get(id);
       if (!node) scope.nodes.set(id, (node = build(model, image, query, ctx, rules, scope)));
       return node;

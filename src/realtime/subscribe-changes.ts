@@ -51,7 +51,7 @@ export function createChangeStreams(deps: ChangeStreamDeps): ChangeStreams {
   const scopes = new WeakMap<ChangeEvent, EventScope>();
   const scopeOf = (event: ChangeEvent) => {
     let scope = scopes.get(event);
-    if (!scope) scopes.set(event, (scope = { probes: new Map(), nodes: new Map() }));
+    if (!scope) scopes.set(event, (scope = { probes: new Map(), nodes: new Map(), payloads: new Map() }));
     return scope;
   };
   let active = 0;
@@ -66,6 +66,7 @@ export function createChangeStreams(deps: ChangeStreamDeps): ChangeStreams {
       const filter = and(viewerRules.model(modelName, 'read'), rules.guardWhere(viewerRules, modelName, where) ?? true);
       const query = queryFromInfo({ context: ctx, info, ...(mode === 'changed' && { path: ['node'] }) }) as object;
       const wanted = delivers[mode];
+      const group = loader.groupOf(ctx, query);
       let stop: (() => void) | undefined;
       let closed = false;
       const out = createAsyncQueue<ChangePayload>({
@@ -86,9 +87,15 @@ export function createChangeStreams(deps: ChangeStreamDeps): ChangeStreams {
         const scope = scopeOf(event);
         const kind = await classifyChange(matcher, model, filter, event, scope.probes);
         if (!kind || !wanted.has(kind)) return;
-        const node = await loader.load(kind, event, query, ctx, viewerRules, scope);
+        const node = await loader.load(kind, event, query, ctx, viewerRules, scope, group);
         // Gone or hidden again by the time it was loaded: a later event tells the rest.
-        if (node) out.push({ kind, node });
+        if (!node) return;
+        // One payload object per viewer, selection and kind: the execution of the selection over
+        // it is shared by every subscriber that gets the same object (see share-execution.ts).
+        const id = `${kind}:${group}`;
+        let payload = scope.payloads.get(id) as ChangePayload | undefined;
+        if (!payload) scope.payloads.set(id, (payload = { kind, node }));
+        out.push(payload);
       };
       stop = await bus.subscribe(changeTopic(modelName), (message) => {
         for (const event of (message as ChangeMessage).changes) {

@@ -4,6 +4,7 @@ import { CairnError } from '../errors.ts';
 import type { Context } from '../schema/index.ts';
 import type { LiveQueries } from './live-queries.ts';
 import type { OperationRegistry } from './operation-registry.ts';
+import { subscribeSharingExecution } from './share-execution.ts';
 
 const isAsyncIterable = (value: unknown): value is AsyncIterable<ExecutionResult> =>
   !!value && typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
@@ -23,13 +24,13 @@ export function useRealtime(registry: OperationRegistry, live: LiveQueries): Plu
     }
   };
   return {
-    onSubscribe({ subscribeFn, setSubscribeFn }) {
+    onSubscribe({ setSubscribeFn }) {
       setSubscribeFn(async (args: ExecutionArgs) => {
         const handle = open(args.contextValue as Context);
         if (handle instanceof CairnError) return { errors: [handle] };
         let result: unknown;
         try {
-          result = await subscribeFn(args);
+          result = await subscribeSharingExecution(args);
         } catch (error) {
           handle.complete();
           throw error;
