@@ -8,6 +8,7 @@ import type { Config } from './config/index.ts';
 import { createEventBus, type EventBus } from './events/index.ts';
 import { createDb, loadGenerated, pushSchema, type DbClient, type Generated, type QueryEvent } from './db/index.ts';
 import { createCairnYoga, createContextFactory, createWebSocketServer, userViewerLookup, type CairnYoga } from './http/index.ts';
+import type { WriteObserver } from './events/index.ts';
 import { createRealtime, type Realtime } from './realtime/index.ts';
 import { buildSchema, type Viewer } from './schema/index.ts';
 
@@ -33,6 +34,8 @@ export interface AppOptions {
   resolveViewer?: (request: Request, connectionParams?: Record<string, unknown>) => Promise<Viewer | null>;
   /** Where boot warnings go (e.g. models without access rules). @default console.warn */
   warn?: (message: string) => void;
+  /** What reacts to every write through `ctx.db`: change events after COMMIT, hooks and outbox rows inside the transaction (see WriteObserver). @default [] */
+  observers?: WriteObserver[];
   /** The bus change events travel on. @default Redis with `config.redisUrl`, otherwise in-process */
   bus?: EventBus;
 }
@@ -65,8 +68,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
   if (unruled && options.access !== 'trusted') warn(unruled);
   if (config.syncSchema === 'push') await pushSchema({ databaseUrl: config.databaseUrl, schemaPath: generated.schemaPath });
   const db = createDb({ databaseUrl: config.databaseUrl, generated, poolSize: config.dbPoolSize, onQuery });
-  const access = options.access === 'trusted' ? 'trusted' : createAccessPolicy({ rules, explain: config.env !== 'production' });
-  const clientFor = (viewer: Viewer) => (access === 'trusted' ? trustedClient(db, viewer) : access.clientFor(db, viewer));
   const bus = options.bus ?? createEventBus({ redisUrl: config.redisUrl, channelPrefix: config.redisPrefix, logError });
   const realtime = createRealtime({
     bus,
@@ -80,7 +81,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     resolveViewer: async (request, connectionParams) => (await contextFor(request, connectionParams)).viewer,
     logError,
   });
-  const auth = createAuth({ config, db, datamodel: generated.datamodel, clientFor, logError, warn, ...authOverrides });
+  const observers = [...(options.observers ?? []), realtime.observer];
+  const access = options.access === 'trusted' ? 'trusted' : createAccessPolicy({ rules, explain: config.env !== 'production', observers, onObserverError: logError });
+  const clientFor = (viewer: Viewer) => (access === 'trusted' ? trustedClient(db, viewer) : access.clientFor(db, viewer));
+  const auth = createAuth({ config, db: access === 'trusted' ? db : access.sudo(db), datamodel: generated.datamodel, clientFor, logError, warn, ...authOverrides });
   const schema = realtime.withLiveDirective(buildSchema({
     datamodel: generated.datamodel,
     maxPageSize: config.maxPageSize,

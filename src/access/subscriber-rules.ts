@@ -26,6 +26,7 @@ export function createSubscriberRules(resolved: ResolvedRules): SubscriberRules 
     info,
     forViewer: (viewer) => createViewerRules(resolved, viewer),
     guardWhere: (rules, model, where) =>
-      rewriteWhere({ db: undefined as never, rules, info, explain: false, inTransaction: false }, info.model(model), where),
+      // rewriteWhere reads only the rules and the model info; nothing here queries or writes.
+      rewriteWhere({ db: undefined as never, rules, info, explain: false, inTransaction: false, capture: undefined as never, report: () => {} }, info.model(model), where),
   };
 }
