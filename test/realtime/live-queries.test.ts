@@ -1,22 +1,24 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { authEnv, signUp } from '../support/auth-helpers.ts';
 import { createTestApp, describeEachProvider, type TestApp } from '../support/test-app.ts';
-import { capture, untilLiveQueries, untilOperations, wsClients } from './realtime-helpers.ts';
+import { mutations, untilLiveQueries, untilOperations, wsClients } from './realtime-helpers.ts';
 
 describeEachProvider('realtime: live queries (@live)', (provider) => {
   let t: TestApp;
   let url: string;
   let alice: { token: string; id: number };
-  let write: ReturnType<typeof capture>;
+  let bob: { token: string; id: number };
+  let as: ReturnType<typeof mutations>;
   const ws = wsClients(() => url);
   let n = 0;
-  const post = (title: string, status: string) => write.create('Post', { slug: `l${++n}`, title, status, authorId: alice.id });
+  const post = (title: string, status: string) => as(alice.token).create('Post', { slug: `l${++n}`, title, status, authorId: alice.id });
 
   beforeAll(async () => {
     t = await createTestApp('blog', provider, { ...authEnv, CAIRN_LIVE_THROTTLE_MS: '0' });
     url = (await t.app.start()).url.replace(/^http/, 'ws');
     alice = await signUp(t, 'alice@example.org');
-    write = capture(t.app);
+    bob = await signUp(t, 'bob@example.org');
+    as = mutations(t.gql);
     await post('First', 'PUBLISHED');
   });
   afterEach(async () => {
@@ -31,14 +33,15 @@ describeEachProvider('realtime: live queries (@live)', (provider) => {
     const anonymous = ws.subscribe(ws.connect(), live);
     expect((await anonymous.until(1))[0]!.data.posts.map((p: any) => p.title)).toEqual(['First']);
     await untilLiveQueries(t.app, 1);
-    await write.create('Tag', { name: 'unrelated' });
+    const follow = await t.gql('mutation ($data: FollowCreateInput!) { createFollow(data: $data) { createdAt } }', { data: { followerId: alice.id, followingId: bob.id } }, { authorization: `Bearer ${alice.token}` });
+    expect(follow.errors).toBeUndefined();
     // A post the anonymous viewer may not read: the query re-runs in its context and finds the same result.
     await post('Draft', 'DRAFT');
     await post('Second', 'PUBLISHED');
     const results = await anonymous.until(2);
     expect(results[1]!.data.posts.map((p: any) => p.title)).toEqual(['First', 'Second']);
     // A relation read through the query (author) counts too.
-    await write.update('User', alice.id, { name: 'Alice' });
+    await as(alice.token).update('User', alice.id, { name: 'Alice' });
     await post('Third', 'PUBLISHED');
     expect((await anonymous.until(3)).map((r) => r.data.posts.length)).toEqual([1, 2, 3]);
   });
@@ -51,7 +54,7 @@ describeEachProvider('realtime: live queries (@live)', (provider) => {
     await untilLiveQueries(t.app, 2);
     await post('Hidden draft', 'DRAFT');
     expect((await author.until(2))[1]!.data.posts.map((p: any) => p.title)).toContain('Hidden draft');
-    await write.create('Post', { slug: `l${++n}`, title: 'A', status: 'PUBLISHED', authorId: alice.id });
+    await post('A', 'PUBLISHED');
     expect(anonymous.results.map((r) => r.data)).toEqual([{ posts: [] }]);
   });
 

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { authEnv, signUp } from '../support/auth-helpers.ts';
 import { sharedRedisUrl, startOwnRedis } from '../support/redis-server.ts';
 import { createTestApp, describeEachProvider, type TestApp } from '../support/test-app.ts';
-import { capture, untilLiveQueries, untilOperations, untilStreams, wsClients } from './realtime-helpers.ts';
+import { mutations, untilLiveQueries, untilOperations, untilStreams, wsClients } from './realtime-helpers.ts';
 
 const child = fileURLToPath(new URL('./fixtures/instance-child.ts', import.meta.url));
 
@@ -58,7 +58,8 @@ describeEachProvider(
       const anonymous = onB.subscribe(onB.connect(), 'subscription { postCreated { title } }');
       const author = onB.subscribe(onB.connect({ authorization: `Bearer ${alice.token}` }), 'subscription { postCreated { title author { email } } }');
       // Nothing on B reports its streams to this process: a first write proves B listens.
-      const write = capture(a.app);
+      // Real mutations through instance A's API; the subscribers are on B.
+      const write = mutations(a.gql)(alice.token);
       let n = 0;
       const publish = (status: string) => write.create('Post', { slug: `m${++n}`, title: `${status} ${n}`, status, authorId: alice.id });
       await publish('PUBLISHED');
@@ -100,7 +101,7 @@ describeEachProvider('realtime: Redis restarted mid-test', (provider) => {
   });
 
   it('reconnects and resubscribes; subscribers get the missed-events signal, live queries re-run, delivery resumes', async () => {
-    const write = capture(t.app);
+    const write = mutations(t.gql)(alice.token);
     const changes = ws.subscribe(ws.connect(), 'subscription { postChanged { kind node { title } } }');
     const live = ws.subscribe(ws.connect(), 'query @live { postsCount(where: { status: { equals: PUBLISHED } }) }');
     await untilStreams(t.app, 1);

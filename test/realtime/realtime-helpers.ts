@@ -1,7 +1,6 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { App } from '../../src/app.ts';
-import type { ChangeEvent } from '../../src/events/index.ts';
 
 export interface Received {
   data?: any;
@@ -69,36 +68,26 @@ export async function untilOperations(app: App, count: number): Promise<void> {
   while (app.realtime.stats().operations !== count) await new Promise((r) => setTimeout(r, 5));
 }
 
-/**
- * Writes through the raw client and hands the change to the realtime observer as the write path's
- * capture does after COMMIT (used by the suites that test the fan-out itself).
- */
-export function capture(app: App) {
-  const db = app.db as any;
-  const delegate = (model: string) => db[model.charAt(0).toLowerCase() + model.slice(1)];
-  const commit = (changes: ChangeEvent[]) => app.realtime.observer.afterCommit!(changes);
-  return {
-    commit,
-    async create(model: string, data: Record<string, unknown>) {
-      const after = await delegate(model).create({ data });
-      commit([{ model, kind: 'created', key: { id: after.id }, before: null, after }]);
-      return after;
-    },
-    async update(model: string, id: unknown, data: Record<string, unknown>) {
-      const before = await delegate(model).findUniqueOrThrow({ where: { id } });
-      const after = await delegate(model).update({ where: { id }, data });
-      commit([{ model, kind: 'updated', key: { id }, before, after }]);
-      return after;
-    },
-    async delete(model: string, id: unknown) {
-      const before = await delegate(model).delete({ where: { id } });
-      commit([{ model, kind: 'deleted', key: { id }, before, after: null }]);
-      return before;
-    },
-  };
-}
-
 /** Waits until `count` live queries listen for changes. */
 export async function untilLiveQueries(app: App, count: number): Promise<void> {
   while (app.realtime.stats().liveQueries < count) await new Promise((r) => setTimeout(r, 5));
+}
+
+/**
+ * Real mutations through the API (yoga's HTTP handler, the rules of `token`'s user enforced):
+ * the write path's change capture publishes them after COMMIT, as in production.
+ */
+export function mutations(gql: (query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => Promise<{ data?: any; errors?: unknown[] }>) {
+  const run = async (token: string | undefined, query: string, variables: Record<string, unknown>) => {
+    const result = await gql(query, variables, token ? { authorization: `Bearer ${token}` } : {});
+    if (result.errors) throw new Error(`mutation failed: ${JSON.stringify(result.errors)}`);
+    return Object.values(result.data as Record<string, any>)[0];
+  };
+  return (token?: string) => ({
+    create: (model: string, data: Record<string, unknown>) =>
+      run(token, `mutation ($data: ${model}CreateInput!) { create${model}(data: $data) { id } }`, { data }),
+    update: (model: string, id: unknown, data: Record<string, unknown>) =>
+      run(token, `mutation ($id: Int!, $data: ${model}UpdateInput!) { update${model}(where: { id: $id }, data: $data) { id } }`, { id, data }),
+    delete: (model: string, id: unknown) => run(token, `mutation ($id: Int!) { delete${model}(where: { id: $id }) { id } }`, { id }),
+  });
 }

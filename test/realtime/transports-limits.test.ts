@@ -2,7 +2,7 @@ import { createClient as createSseClient } from 'graphql-sse';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { authEnv, bearer, signUp } from '../support/auth-helpers.ts';
 import { createTestApp, describeEachProvider, type TestApp } from '../support/test-app.ts';
-import { capture, collect, untilOperations, untilStreams, wsClients, type Received } from './realtime-helpers.ts';
+import { collect, mutations, untilOperations, untilStreams, wsClients, type Received } from './realtime-helpers.ts';
 
 /** Yoga's own SSE: POST the operation with `Accept: text/event-stream`, read `event: next` frames. */
 function yogaSse(url: string, query: string, headers: Record<string, string> = {}) {
@@ -43,17 +43,17 @@ describeEachProvider('realtime: transports, limits, session ends, shutdown', (pr
   let t: TestApp;
   let base: string;
   let alice: { token: string; id: number };
-  let write: ReturnType<typeof capture>;
+  let as: ReturnType<typeof mutations>;
   const ws = wsClients(() => base.replace(/^http/, 'ws'));
   const stops: (() => void)[] = [];
   let n = 0;
-  const publish = (title: string) => write.create('Post', { slug: `t${++n}`, title, status: 'PUBLISHED', authorId: alice.id });
+  const publish = (title: string) => as(alice.token).create('Post', { slug: `t${++n}`, title, status: 'PUBLISHED', authorId: alice.id });
 
   beforeAll(async () => {
     t = await createTestApp('blog', provider, { ...authEnv, CAIRN_MAX_SUBSCRIPTIONS_PER_CONNECTION: '2', CAIRN_MAX_SUBSCRIPTIONS_PER_VIEWER: '3', CAIRN_SUBSCRIPTION_RECHECK_MS: '100' });
     base = (await t.app.start()).url;
     alice = await signUp(t, 'alice@example.org');
-    write = capture(t.app);
+    as = mutations(t.gql);
   });
   afterEach(async () => {
     for (const stop of stops.splice(0)) stop();
@@ -78,7 +78,7 @@ describeEachProvider('realtime: transports, limits, session ends, shutdown', (pr
     const anonymous = yogaSse(base, 'subscription { postCreated { title } }');
     stops.push(asAlice.stop, anonymous.stop);
     await untilStreams(t.app, 2);
-    await write.create('Post', { slug: `t${++n}`, title: 'Draft', status: 'DRAFT', authorId: alice.id });
+    await as(alice.token).create('Post', { slug: `t${++n}`, title: 'Draft', status: 'DRAFT', authorId: alice.id });
     await publish('Public');
     expect((await asAlice.until(2)).map((r) => r.data.postCreated.title)).toEqual(['Draft', 'Public']);
     expect((await anonymous.until(1)).map((r) => r.data.postCreated.title)).toEqual(['Public']);
