@@ -60,7 +60,14 @@ async function run(size: number, instances: number) {
     const query = kind === 'member' ? 'subscription { messageCreated { id body } }' : 'subscription { postCreated { id title } }';
     const times: number[] = (received[i] = []);
     client.subscribe({ query }, { next: () => void times.push(Date.now()), error: (e) => void (errors += 1, lastError = e), complete: () => {} });
-    if (i % 200 === 199) await new Promise((r) => setTimeout(r, 20));
+    // Open connections in steps the servers' accept backlog takes (a burst of thousands is reset).
+    if (i % 100 === 99) {
+      for (;;) {
+        const stats = await Promise.all(servers.map((s) => s.request<any>({ type: 'stats' }, 'stats')));
+        if (stats.reduce((sum, s) => sum + s.streams, 0) >= i + 1 - 100) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
   }
   for (;;) {
     const stats = await Promise.all(servers.map((s) => s.request<any>({ type: 'stats' }, 'stats')));
