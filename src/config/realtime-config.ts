@@ -2,8 +2,7 @@ import { integer, type Env } from './env-values.ts';
 
 /** Realtime: the event bus between instances, live queries, subscription limits. */
 export interface RealtimeConfig {
-  /** `REDIS_URL`: carry change events between instances through Redis; in-process when unset. */
-  redisUrl: string | undefined;
+  // REDIS_URL (auth-config.ts) also carries change events between instances; in-process when unset.
   /** `CAIRN_REDIS_PREFIX`: prepended to Redis channel names, so deployments can share one Redis. @default "cairn:" */
   redisPrefix: string;
   /** `CAIRN_LIVE_THROTTLE_MS`: the least time between two results of one `@live` query. @default 250 */
@@ -17,10 +16,7 @@ export interface RealtimeConfig {
 }
 
 export function loadRealtimeConfig(env: Env): RealtimeConfig {
-  const redisUrl = env.REDIS_URL || undefined;
-  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new Error(`REDIS_URL must start with redis:// or rediss://, got "${redisUrl}"`);
   return {
-    redisUrl,
     redisPrefix: env.CAIRN_REDIS_PREFIX || 'cairn:',
     liveThrottleMs: integer('CAIRN_LIVE_THROTTLE_MS', env.CAIRN_LIVE_THROTTLE_MS, 250, 0, 3_600_000),
     maxSubscriptionsPerConnection: integer('CAIRN_MAX_SUBSCRIPTIONS_PER_CONNECTION', env.CAIRN_MAX_SUBSCRIPTIONS_PER_CONNECTION, 100, 1, 100_000),
