@@ -12,6 +12,9 @@ const config = loadConfig(
     CAIRN_GENERATED_DIR: `${rootDir}/examples/blog/src/generated`,
     CAIRN_SCHEMA: `${rootDir}/examples/blog/prisma/schema.prisma`,
     CAIRN_MAX_SUBSCRIPTIONS_PER_VIEWER: '1000000',
+    // Every bench connection comes from 127.0.0.1 and few viewers: lift the per-address/viewer socket caps.
+    CAIRN_WS_MAX_PER_ADDRESS: '1000000',
+    CAIRN_WS_MAX_PER_VIEWER: '1000000',
     ...(process.env.REDIS_URL && { REDIS_URL: process.env.REDIS_URL, CAIRN_REDIS_PREFIX: process.env.CAIRN_REDIS_PREFIX }),
   },
   { databaseUrl: process.env.DATABASE_URL!, host: '127.0.0.1', port: 0, syncSchema: process.env.BENCH_PUSH ? 'push' : 'off' },
@@ -27,9 +30,9 @@ const { port } = await app.start();
 const db = app.db as any;
 let n = 0;
 
-process.on('message', async (message: { type: string; model?: string; data?: Record<string, unknown> }) => {
+process.on('message', async (message: { type: string; gc?: boolean; model?: string; data?: Record<string, unknown> }) => {
   if (message.type === 'stats') {
-    global.gc?.();
+    if (message.gc) global.gc?.();
     const memory = process.memoryUsage();
     process.send!({ type: 'stats', rss: memory.rss, heapUsed: memory.heapUsed, ...app.realtime.stats(), cpu: process.cpuUsage(), statements });
   } else if (message.type === 'write') {

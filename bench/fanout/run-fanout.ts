@@ -45,7 +45,7 @@ async function run(size: number, instances: number) {
   await first.request({ type: 'write', model: 'Conversation', data: { title: 'bench', startedById: 1 } }, 'written');
   for (let i = 2; i <= 21; i++) await first.request({ type: 'write', model: 'ConversationMember', data: { conversationId: 1, userId: i } }, 'written');
 
-  const idle = await Promise.all(servers.map((s) => s.request<any>({ type: 'stats' }, 'stats')));
+  const idle = await Promise.all(servers.map((s) => s.request<any>({ type: 'stats', gc: true }, 'stats')));
   const received: number[][] = [];
   const clients: Client[] = [];
   let errors = 0;
@@ -61,10 +61,12 @@ async function run(size: number, instances: number) {
     const times: number[] = (received[i] = []);
     client.subscribe({ query }, { next: () => void times.push(Date.now()), error: (e) => void (errors += 1, lastError = e), complete: () => {} });
     // Open connections in steps the servers' accept backlog takes (a burst of thousands is reset).
+    if (i % 1000 === 999) console.error(`${i + 1} subscribers connected`);
     if (i % 100 === 99) {
       for (;;) {
         const stats = await Promise.all(servers.map((s) => s.request<any>({ type: 'stats' }, 'stats')));
         if (stats.reduce((sum, s) => sum + s.streams, 0) >= i + 1 - 100) break;
+        if (errors) throw new Error(`${errors} subscribers failed: ${String((lastError as Error)?.message ?? JSON.stringify(lastError))}`);
         await new Promise((r) => setTimeout(r, 20));
       }
     }
@@ -76,7 +78,7 @@ async function run(size: number, instances: number) {
     if (errors) throw new Error(`${errors} subscribers failed (${streams} streams open): ${String((lastError as Error)?.message ?? JSON.stringify(lastError))}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  const busy = await Promise.all(servers.map((s) => s.request<any>({ type: 'stats' }, 'stats')));
+  const busy = await Promise.all(servers.map((s) => s.request<any>({ type: 'stats', gc: true }, 'stats')));
   const perSubscription = busy.reduce((sum, s, i) => sum + (s.rss - idle[i].rss), 0) / size;
   const heapPerSubscription = busy.reduce((sum, s, i) => sum + (s.heapUsed - idle[i].heapUsed), 0) / size;
 
