@@ -39,6 +39,8 @@ export interface YogaOptions {
   maxPageSize: number;
   /** Features' own plugins (file uploads and the storage routes), run before the body-size limit. @default [] */
   plugins?: Plugin[];
+  /** Streaming plugins (realtime: subscription limits, live queries, graphql-sse), after the operation limits. @default [] */
+  streamingPlugins?: Plugin<Record<string, unknown>, Context>[];
 }
 
 export type CairnYoga = YogaServerInstance<Record<string, unknown>, Context>;
@@ -61,6 +63,7 @@ export function createCairnYoga(options: YogaOptions): CairnYoga {
     auth?.plugins.sessionCookies,
     auth?.plugins.oauthRoutes,
     useDeferStream(),
+    ...(options.streamingPlugins ?? []),
     ...useResponseDelivery(options),
   ].filter((plugin): plugin is Plugin => Boolean(plugin));
   return createYoga<Record<string, unknown>, Context>({
