@@ -6,3 +6,4 @@ export { providerOf, providers, type Provider } from './provider.ts';
 export * from './datamodel.ts';
 export { translatePrismaError } from './translate-prisma-error.ts';
 export * from './migrate/index.ts';
+export { sqliteSystemTables, systemTableFilters } from './system-tables.ts';
