@@ -18,6 +18,8 @@ export interface JobsOptions {
   pollMs?: number;
   /** PostgreSQL: seconds between pg-boss' upkeep runs (expiring jobs of lost processes). @default 60 */
   maintenanceSeconds?: number;
+  /** How long a claimed job stays reserved beyond its timeout before it counts as lost (its process died). @default 5000 */
+  leaseGraceMs?: number;
   logError?: (error: unknown) => void;
 }
 
@@ -51,8 +53,8 @@ export async function createJobs(options: JobsOptions): Promise<JobsRuntime> {
   const { logError = console.error } = options;
   const queue =
     options.provider === 'postgresql'
-      ? await createPgBossQueue({ databaseUrl: options.databaseUrl, schema: options.systemSchema, definitions, pollMs: options.pollMs, maintenanceSeconds: options.maintenanceSeconds, logError })
-      : await createEmbeddedQueue({ db: options.db, definitions, pollMs: options.pollMs, logError });
+      ? await createPgBossQueue({ databaseUrl: options.databaseUrl, schema: options.systemSchema, definitions, pollMs: options.pollMs, maintenanceSeconds: options.maintenanceSeconds, leaseGraceSeconds: options.leaseGraceMs === undefined ? undefined : Math.ceil(options.leaseGraceMs / 1000), logError })
+      : await createEmbeddedQueue({ db: options.db, definitions, pollMs: options.pollMs, leaseGraceMs: options.leaseGraceMs, logError });
   const scheduler = createScheduler(queue, schedules, logError);
   return {
     queue,

@@ -101,9 +101,8 @@ export async function createPgBossQueue(options: PgBossQueueOptions): Promise<Jo
     async stop({ timeoutMs = 10_000 } = {}) {
       // Graceful: pg-boss stops fetching, waits for running jobs, then fails what is left (retried later).
       if (stopping.signal.aborted) return;
-      const abort = setTimeout(() => stopping.abort(new Error('queue stopped')), timeoutMs);
+      // Handlers are aborted only after pg-boss released their jobs, so a late finish cannot complete one.
       await boss.stop({ graceful: true, wait: true, timeout: timeoutMs, close: true });
-      clearTimeout(abort);
       stopping.abort(new Error('queue stopped'));
     },
     async get(name, id) {
