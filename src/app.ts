@@ -6,8 +6,11 @@ import { createAccessPolicy, resolveRules, trustedClient, unruledModelsWarning }
 import { createAuth, type Auth, type AuthOverrides } from './auth/index.ts';
 import type { Config } from './config/index.ts';
 import { createDb, loadGenerated, pushSchema, type DbClient, type Generated, type QueryEvent } from './db/index.ts';
+import { applyFieldAuth, loadFunctions, noJobs, resolveFunctions, useFunctionRoutes, validateFunctions, type CairnFunctions, type ServerContext } from './extend/index.ts';
 import { createCairnYoga, createContextFactory, createWebSocketServer, userViewerLookup, type CairnYoga } from './http/index.ts';
-import { buildSchema, type Viewer } from './schema/index.ts';
+import { createJobs, systemSchema, type JobsRuntime } from './jobs/index.ts';
+import { buildSchema, type SchemaExtension, type Viewer } from './schema/index.ts';
+import type { Plugin } from 'graphql-yoga';
 
 export interface AppOptions {
   config: Readonly<Config>;
@@ -31,6 +34,15 @@ export interface AppOptions {
   resolveViewer?: (request: Request, connectionParams?: Record<string, unknown>) => Promise<Viewer | null>;
   /** Where boot warnings go (e.g. models without access rules). @default console.warn */
   warn?: (message: string) => void;
+  /**
+   * The app's own code (custom fields, jobs, schedules, routes, plugins): the same object
+   * `functions/index.ts` exports. @default loaded from `config.functionsPath` when that file exists
+   */
+  functions?: CairnFunctions;
+  /** More schema extensions after auth's and the app's (embedders). @default [] */
+  extensions?: SchemaExtension[];
+  /** More yoga plugins after Cairn's and the app's (embedders). @default [] */
+  plugins?: Plugin<any>[];
 }
 
 export interface App {
@@ -40,6 +52,10 @@ export interface App {
   yoga: CairnYoga;
   /** Sign-in and sessions; null when the schema declares no auth models. `auth.outbox` holds dev/test e-mail. */
   auth: Auth | null;
+  /** The job queue and schedules; null when the app defines no jobs. */
+  jobs: JobsRuntime | null;
+  /** Starts the job workers and schedules (`start()` does it too; `cairn dev` serves without `start`). */
+  startWorkers(): Promise<void>;
   /** Serves HTTP and, on the same port, graphql-ws WebSocket connections. */
   server: Server;
   /** Listens on `config.port` (0 picks a free port) and resolves with the bound port. */
@@ -59,22 +75,42 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const db = createDb({ databaseUrl: config.databaseUrl, generated, poolSize: config.dbPoolSize, onQuery });
   const access = options.access === 'trusted' ? 'trusted' : createAccessPolicy({ rules, explain: config.env !== 'production' });
   const clientFor = (viewer: Viewer) => (access === 'trusted' ? trustedClient(db, viewer) : access.clientFor(db, viewer));
+  const functions = options.functions ? validateFunctions(options.functions, 'AppOptions.functions') : await loadFunctions(config.functionsPath);
+  const serverContext: ServerContext = { db: trustedClient(db), jobs: noJobs };
+  const resolved = resolveFunctions(functions, () => serverContext);
+  const jobs =
+    Object.keys(resolved.jobs).length || Object.keys(resolved.schedules).length
+      ? await createJobs({
+          provider: config.provider,
+          databaseUrl: config.databaseUrl,
+          db,
+          systemSchema: systemSchema(config.databaseUrl),
+          jobs: resolved.jobs,
+          schedules: resolved.schedules,
+          pollMs: config.jobsPollMs,
+          logError,
+        })
+      : null;
+  serverContext.jobs = jobs ?? noJobs;
   const auth = createAuth({ config, db, datamodel: generated.datamodel, clientFor, logError, warn, ...authOverrides });
   const schema = buildSchema({
     datamodel: generated.datamodel,
     maxPageSize: config.maxPageSize,
     dbNull: generated.Prisma.DbNull,
     rules,
-    extensions: [auth?.extendSchema].filter((extension) => extension !== undefined),
+    extensions: [auth?.extendSchema, resolved.schema, ...(options.extensions ?? [])].filter((extension) => extension !== undefined),
+  });
+  applyFieldAuth(schema);
+  const context = createContextFactory({
+    db,
+    access,
+    resolveViewer: options.resolveViewer ?? auth?.resolveViewer,
+    runAs: userViewerLookup(db, generated.datamodel, config.adminRole),
+    jobs: serverContext.jobs,
   });
   const yoga = createCairnYoga({
     schema,
-    context: createContextFactory({
-      db,
-      access,
-      resolveViewer: options.resolveViewer ?? auth?.resolveViewer,
-      runAs: userViewerLookup(db, generated.datamodel, config.adminRole),
-    }),
+    context,
     isReady: async () => {
       await db.$queryRawUnsafe('SELECT 1');
       return true;
@@ -86,6 +122,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     datamodel: generated.datamodel,
     auth,
     maxBodyBytes: config.maxBodyBytes,
+    plugins: [useFunctionRoutes(resolved.routes, context, logError ?? console.error), ...resolved.plugins, ...(options.plugins ?? [])],
   });
   const server = createServer(yoga);
   const websocket = createWebSocketServer({ server, yoga });
@@ -96,16 +133,22 @@ export async function buildApp(options: AppOptions): Promise<App> {
     db,
     yoga,
     auth,
+    jobs,
     server,
-    start: () =>
-      new Promise((resolve, reject) => {
+    startWorkers: async () => jobs?.start(),
+    start: async () => {
+      await jobs?.start();
+      return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
           const { port } = server.address() as AddressInfo;
           resolve({ port, url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql` });
         });
-      }),
+      });
+    },
     async stop() {
+      // Running jobs finish (or are released for another instance) before the database goes.
+      await jobs?.stop();
       await websocket.close();
       auth?.close();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -33,6 +33,13 @@ export interface Config extends AuthConfig {
   graphiql: boolean;
   /** `CAIRN_ADMIN_ROLE`: the role that may send `x-cairn-run-as`. Rules grant it nothing unless they say so. @default "admin" */
   adminRole: string;
+  /**
+   * `CAIRN_FUNCTIONS`: the app's own code (custom fields, jobs, schedules, routes, hooks, webhooks);
+   * skipped when the file does not exist, off when set empty. @default "functions/index.ts"
+   */
+  functionsPath: string | null;
+  /** `CAIRN_JOBS_POLL_MS`: how often idle job workers look for due jobs (pg-boss: at least 500). @default 500 */
+  jobsPollMs: number;
 }
 
 /** Reads and validates the configuration from the environment; `overrides` win (tests, CLI flags). */
@@ -57,6 +64,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     dbPoolSize: integer('CAIRN_DB_POOL_SIZE', env.CAIRN_DB_POOL_SIZE, 10, 1, 1000),
     graphiql: boolean('CAIRN_GRAPHIQL', env.CAIRN_GRAPHIQL, mode !== 'production'),
     adminRole: env.CAIRN_ADMIN_ROLE || 'admin',
+    functionsPath: env.CAIRN_FUNCTIONS === '' ? null : resolve(env.CAIRN_FUNCTIONS ?? 'functions/index.ts'),
+    jobsPollMs: integer('CAIRN_JOBS_POLL_MS', env.CAIRN_JOBS_POLL_MS, 500, 10, 60_000),
     ...loadAuthConfig(env, port),
     ...overrides,
   };

@@ -24,6 +24,8 @@ export interface YogaOptions {
   auth?: Pick<Auth, 'plugins' | 'trustedOrigins'> | null;
   /** The largest request body accepted, in bytes. */
   maxBodyBytes: number;
+  /** Plugins after Cairn's own: the app's routes and yoga plugins (src/extend), an embedder's. @default [] */
+  plugins?: (Plugin<any> | undefined)[];
 }
 
 export type CairnYoga = YogaServerInstance<Record<string, unknown>, Context>;
@@ -38,6 +40,7 @@ export function createCairnYoga(options: YogaOptions): CairnYoga {
     auth?.plugins.clientAddress,
     auth?.plugins.sessionCookies,
     auth?.plugins.oauthRoutes,
+    ...(options.plugins ?? []),
   ].filter((plugin): plugin is Plugin => Boolean(plugin));
   return createYoga<Record<string, unknown>, Context>({
     schema: options.schema,
