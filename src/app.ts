@@ -6,9 +6,10 @@ import { createAccessPolicy, resolveRules, trustedClient, unruledModelsWarning }
 import { createAuth, type Auth, type AuthOverrides } from './auth/index.ts';
 import type { Config } from './config/index.ts';
 import { createDb, loadGenerated, pushSchema, type DbClient, type Generated, type QueryEvent } from './db/index.ts';
-import { applyFieldAuth, loadFunctions, noJobs, resolveFunctions, useFunctionRoutes, validateFunctions, type CairnFunctions, type ServerContext } from './extend/index.ts';
+import { applyFieldAuth, buildAppCode, type CairnFunctions } from './extend/index.ts';
 import { createCairnYoga, createContextFactory, createWebSocketServer, userViewerLookup, type CairnYoga } from './http/index.ts';
-import { createJobs, systemSchema, type JobsRuntime } from './jobs/index.ts';
+import type { JobsRuntime } from './jobs/index.ts';
+import type { WriteObserver } from './events/index.ts';
 import { buildSchema, type SchemaExtension, type Viewer } from './schema/index.ts';
 import type { Plugin } from 'graphql-yoga';
 
@@ -54,6 +55,8 @@ export interface App {
   auth: Auth | null;
   /** The job queue and schedules; null when the app defines no jobs. */
   jobs: JobsRuntime | null;
+  /** Write observers of the app's code (model hooks, webhook outbox), in the order the write path calls them. */
+  observers: WriteObserver[];
   /** Starts the job workers and schedules (`start()` does it too; `cairn dev` serves without `start`). */
   startWorkers(): Promise<void>;
   /** Serves HTTP and, on the same port, graphql-ws WebSocket connections. */
@@ -75,30 +78,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const db = createDb({ databaseUrl: config.databaseUrl, generated, poolSize: config.dbPoolSize, onQuery });
   const access = options.access === 'trusted' ? 'trusted' : createAccessPolicy({ rules, explain: config.env !== 'production' });
   const clientFor = (viewer: Viewer) => (access === 'trusted' ? trustedClient(db, viewer) : access.clientFor(db, viewer));
-  const functions = options.functions ? validateFunctions(options.functions, 'AppOptions.functions') : await loadFunctions(config.functionsPath);
-  const serverContext: ServerContext = { db: trustedClient(db), jobs: noJobs };
-  const resolved = resolveFunctions(functions, () => serverContext);
-  const jobs =
-    Object.keys(resolved.jobs).length || Object.keys(resolved.schedules).length
-      ? await createJobs({
-          provider: config.provider,
-          databaseUrl: config.databaseUrl,
-          db,
-          systemSchema: systemSchema(config.databaseUrl),
-          jobs: resolved.jobs,
-          schedules: resolved.schedules,
-          pollMs: config.jobsPollMs,
-          logError,
-        })
-      : null;
-  serverContext.jobs = jobs ?? noJobs;
+  // The app's own code: custom fields, routes, jobs, schedules, hooks, webhooks (src/extend).
+  const appCode = await buildAppCode({ config, db, datamodel: generated.datamodel, functions: options.functions, logError });
   const auth = createAuth({ config, db, datamodel: generated.datamodel, clientFor, logError, warn, ...authOverrides });
   const schema = buildSchema({
     datamodel: generated.datamodel,
     maxPageSize: config.maxPageSize,
     dbNull: generated.Prisma.DbNull,
     rules,
-    extensions: [auth?.extendSchema, resolved.schema, ...(options.extensions ?? [])].filter((extension) => extension !== undefined),
+    extensions: [auth?.extendSchema, appCode.extension, ...(options.extensions ?? [])].filter((extension) => extension !== undefined),
   });
   applyFieldAuth(schema);
   const context = createContextFactory({
@@ -106,7 +94,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     access,
     resolveViewer: options.resolveViewer ?? auth?.resolveViewer,
     runAs: userViewerLookup(db, generated.datamodel, config.adminRole),
-    jobs: serverContext.jobs,
+    jobs: appCode.jobs,
   });
   const yoga = createCairnYoga({
     schema,
@@ -122,7 +110,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     datamodel: generated.datamodel,
     auth,
     maxBodyBytes: config.maxBodyBytes,
-    plugins: [useFunctionRoutes(resolved.routes, context, logError ?? console.error), ...resolved.plugins, ...(options.plugins ?? [])],
+    plugins: [...appCode.plugins(context), ...(options.plugins ?? [])],
   });
   const server = createServer(yoga);
   const websocket = createWebSocketServer({ server, yoga });
@@ -133,11 +121,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
     db,
     yoga,
     auth,
-    jobs,
+    jobs: appCode.queue,
+    observers: appCode.observers,
     server,
-    startWorkers: async () => jobs?.start(),
+    startWorkers: () => appCode.startWorkers(),
     start: async () => {
-      await jobs?.start();
+      await appCode.startWorkers();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
@@ -148,7 +137,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
     async stop() {
       // Running jobs finish (or are released for another instance) before the database goes.
-      await jobs?.stop();
+      await appCode.stopWorkers();
       await websocket.close();
       auth?.close();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));

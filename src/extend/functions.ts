@@ -1,9 +1,10 @@
 import type { FieldNullability, InputFieldMap, SchemaTypes, TypeParam } from '@pothos/core';
 import type { Plugin } from 'graphql-yoga';
 import type { AccessClient } from '../access/index.ts';
-import type { JobDefinition, JobRun, Jobs, ScheduleDefinition } from '../jobs/index.ts';
+import type { JobDefinition, JobRun, Jobs, ScheduleDefinition, WebhookDefinition } from '../jobs/index.ts';
 import type { Builder, Context, Kit, Viewer } from '../schema/index.ts';
 import type { AuthRule } from './field-auth.ts';
+import type { ModelHooks } from './model-hooks.ts';
 
 declare global {
   export namespace PothosSchemaTypes {
@@ -69,6 +70,10 @@ export interface CairnFunctions {
   routes?: Route[];
   /** graphql-yoga / envelop plugins, after Cairn's own. */
   plugins?: Plugin<any>[];
+  /** Model hooks by model name: `before*` in the write's transaction, `after*` after commit (through the job queue). */
+  hooks?: Record<string, ModelHooks>;
+  /** Durable webhooks by name (besides `/// @@webhook(...)` on models). */
+  webhooks?: Record<string, WebhookDefinition>;
 }
 
 /** Identity, for types: `export default defineFunctions({ … })`. */

@@ -1,5 +1,9 @@
 import type { Plugin } from 'graphql-yoga';
-import type { JobDefinition, Jobs, ScheduleDefinition } from '../jobs/index.ts';
+import type { Datamodel } from '../db/index.ts';
+import type { WriteObserver } from '../events/index.ts';
+import { resolveWebhook, type JobDefinition, type Jobs, type ResolvedWebhook, type ScheduleDefinition } from '../jobs/index.ts';
+import { afterHooksHandler, afterHooksJob, createHooksObserver, hasAfterHooks, validateHooks } from './model-hooks.ts';
+import { webhookAnnotations } from './webhook-annotations.ts';
 import type { Context, SchemaExtension } from '../schema/index.ts';
 import type { AppJob, CairnFunctions, Route, ServerContext } from './functions.ts';
 import { resolveRoutes } from './use-function-routes.ts';
@@ -11,19 +15,40 @@ export interface ResolvedFunctions {
   schedules: Record<string, ScheduleDefinition & JobDefinition>;
   routes: Map<string, Route>;
   plugins: Plugin<any>[];
+  /** The model hooks on the write path (none: undefined). */
+  hooks?: WriteObserver;
+  webhooks: ResolvedWebhook[];
+}
+
+export interface ResolveFunctionsOptions {
+  datamodel: Datamodel;
+  /** Where `{ env: 'NAME' }` values are read. */
+  env: Record<string, string | undefined>;
 }
 
 /** `server` is read when a job runs (the queue it needs is built after this). */
-export function resolveFunctions(functions: CairnFunctions, server: () => ServerContext): ResolvedFunctions {
+export function resolveFunctions(functions: CairnFunctions, server: () => ServerContext, options: ResolveFunctionsOptions): ResolvedFunctions {
+  const models = options.datamodel.models.map((m) => m.name);
+  const hooks = functions.hooks ?? {};
+  validateHooks(hooks, models);
+  const declared = { ...webhookAnnotations(options.datamodel) };
+  for (const [name, definition] of Object.entries(functions.webhooks ?? {})) {
+    if (declared[name]) throw new Error(`Webhook "${name}" is declared both in the schema and in app code`);
+    declared[name] = definition;
+  }
   const wrap = (name: string, job: AppJob): JobDefinition => {
     const definition = typeof job === 'function' ? { handler: job } : job;
     if (typeof definition?.handler !== 'function') throw new Error(`Job "${name}": handler must be a function`);
     return { ...definition, handler: (run) => definition.handler(run, server()) };
   };
   const { schema } = functions;
+  const jobs = Object.fromEntries(Object.entries(functions.jobs ?? {}).map(([name, job]) => [name, wrap(name, job)]));
+  if (hasAfterHooks(hooks)) jobs[afterHooksJob] = wrap(afterHooksJob, { retries: 5, handler: afterHooksHandler(hooks) as never });
   return {
+    hooks: Object.keys(hooks).length ? createHooksObserver(hooks, () => server().jobs) : undefined,
+    webhooks: Object.entries(declared).map(([name, definition]) => resolveWebhook(name, definition, options.env, models)),
     schema: schema && ((builder, kit) => schema(builder, { kit })),
-    jobs: Object.fromEntries(Object.entries(functions.jobs ?? {}).map(([name, job]) => [name, wrap(name, job)])),
+    jobs,
     schedules: Object.fromEntries(
       Object.entries(functions.schedules ?? {}).map(([name, s]) => [name, { ...s, ...wrap(name, s) }]),
     ),
