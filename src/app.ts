@@ -44,6 +44,8 @@ export interface AppOptions {
   extensions?: SchemaExtension[];
   /** More yoga plugins after Cairn's and the app's (embedders). @default [] */
   plugins?: Plugin<any>[];
+  /** What reacts to every write through `ctx.db`: change events after COMMIT, hooks and outbox rows inside the transaction (see WriteObserver). @default [] */
+  observers?: WriteObserver[];
 }
 
 export interface App {
@@ -76,11 +78,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
   if (unruled && options.access !== 'trusted') warn(unruled);
   if (config.syncSchema === 'push') await pushSchema({ databaseUrl: config.databaseUrl, schemaPath: generated.schemaPath });
   const db = createDb({ databaseUrl: config.databaseUrl, generated, poolSize: config.dbPoolSize, onQuery });
-  const access = options.access === 'trusted' ? 'trusted' : createAccessPolicy({ rules, explain: config.env !== 'production' });
+  // The app's own code: custom fields, routes, jobs, schedules, hooks, webhooks (src/extend). Its
+  // server-side writes (jobs, after hooks) go through the capturing trusted client made below.
+  let trustedDb: DbClient = db;
+  const appCode = await buildAppCode({ config, db, trustedDb: () => trustedDb, datamodel: generated.datamodel, functions: options.functions, logError });
+  const observers = [...appCode.observers, ...(options.observers ?? [])];
+  const access = options.access === 'trusted' ? 'trusted' : createAccessPolicy({ rules, explain: config.env !== 'production', observers, onObserverError: logError });
+  if (access !== 'trusted') trustedDb = access.sudo(db);
   const clientFor = (viewer: Viewer) => (access === 'trusted' ? trustedClient(db, viewer) : access.clientFor(db, viewer));
-  // The app's own code: custom fields, routes, jobs, schedules, hooks, webhooks (src/extend).
-  const appCode = await buildAppCode({ config, db, datamodel: generated.datamodel, functions: options.functions, logError });
-  const auth = createAuth({ config, db, datamodel: generated.datamodel, clientFor, logError, warn, ...authOverrides });
+  const auth = createAuth({ config, db: trustedDb, datamodel: generated.datamodel, clientFor, logError, warn, ...authOverrides });
   const schema = buildSchema({
     datamodel: generated.datamodel,
     maxPageSize: config.maxPageSize,

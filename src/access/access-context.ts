@@ -1,4 +1,5 @@
 import type { DbClient } from '../db/index.ts';
+import type { ChangeCapture, ChangeLog } from './change-capture.ts';
 import type { ModelInfo } from './model-info.ts';
 import type { ViewerRules } from './viewer-rules.ts';
 
@@ -12,4 +13,12 @@ export interface AccessContext {
   explain: boolean;
   /** Whether `db` is already an interactive transaction. */
   inTransaction: boolean;
+  /** Which models produce change events, and the observers around writes. */
+  capture: ChangeCapture;
+  /** The open transaction's change log (absent outside a transaction: nothing to record there). */
+  changes?: ChangeLog;
+  /** Whether this is trusted code's client (`sudo()`): every rule passes, raw SQL passes through. */
+  trusted?: boolean;
+  /** Where an `afterCommit` observer's failure goes. */
+  report: (error: unknown) => void;
 }

@@ -1,8 +1,10 @@
 import type { DbClient } from '../db/index.ts';
+import type { WriteObserver } from '../events/index.ts';
+import { createChangeCapture } from './change-capture.ts';
 import { createPolicyClient, type AccessClient } from './create-policy-client.ts';
 import { createModelInfo } from './model-info.ts';
 import type { ResolvedRules } from './resolve-rules.ts';
-import { createViewerRules } from './viewer-rules.ts';
+import { createViewerRules, trustedRules } from './viewer-rules.ts';
 import type { Viewer } from './viewer.ts';
 
 export interface AccessPolicyOptions {
@@ -14,6 +16,14 @@ export interface AccessPolicyOptions {
    * only `Model.operation`. @default false
    */
   explain?: boolean;
+  /**
+   * What reacts to writes through `ctx.db` (realtime, hooks, the job outbox): called around every
+   * write, in this order (see WriteObserver). Without observers, writes capture nothing and cost
+   * nothing extra. @default []
+   */
+  observers?: readonly WriteObserver[];
+  /** Where an `afterCommit` observer's failure goes (it never fails the committed write). @default console.error */
+  onObserverError?: (error: unknown) => void;
 }
 
 /** The compiled rules of an app, handing out one enforcing client per request. */
@@ -21,12 +31,19 @@ export interface AccessPolicy {
   readonly rules: ResolvedRules;
   /** `ctx.db` for one request: `db` with `viewer`'s rules enforced on every model method. */
   clientFor(db: DbClient, viewer: Viewer | null): AccessClient;
+  /**
+   * Trusted code's client (auth, seeding, jobs): `db` with every rule passing, whose writes produce
+   * change events like `ctx.db.sudo()`'s. The raw client itself when no observer is configured.
+   */
+  sudo(db: DbClient): DbClient;
 }
 
-export function createAccessPolicy({ rules, explain = false }: AccessPolicyOptions): AccessPolicy {
+export function createAccessPolicy({ rules, explain = false, observers = [], onObserverError = console.error }: AccessPolicyOptions): AccessPolicy {
   const info = createModelInfo(rules.datamodel);
+  const capture = createChangeCapture(info, observers);
   return {
     rules,
-    clientFor: (db, viewer) => createPolicyClient({ db, rules: createViewerRules(rules, viewer), info, explain, inTransaction: false }),
+    clientFor: (db, viewer) => createPolicyClient({ db, rules: createViewerRules(rules, viewer), info, explain, inTransaction: false, capture, report: onObserverError }),
+    sudo: (db) => (capture.active ? createPolicyClient({ db, rules: trustedRules(rules), info, explain, inTransaction: false, capture, report: onObserverError, trusted: true }) : db),
   };
 }

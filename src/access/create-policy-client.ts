@@ -1,13 +1,18 @@
 import type { DbClient, Model } from '../db/index.ts';
 import { forbidden } from '../errors.ts';
 import type { AccessContext } from './access-context.ts';
+import { runInTransaction } from './change-capture.ts';
 import { PolicyDelegate } from './create-policy-delegate.ts';
 import type { ModelInfo } from './model-info.ts';
+import { trustedRules } from './viewer-rules.ts';
 import type { Viewer } from './viewer.ts';
 
 /**
  * `ctx.db`: a Prisma client whose every model method enforces the viewer's access rules.
- * `sudo()` returns the raw client (inside `$transaction`, the raw transaction) for trusted code.
+ * `sudo()` is the client without rules for trusted code (inside `$transaction`, on the same
+ * transaction). With write observers configured its writes still produce change events (the
+ * same write path, every rule passing); its raw SQL, and its own `sudo()` (the raw Prisma
+ * client), are not captured. Without observers `sudo()` is the raw client.
  */
 export interface AccessClient extends DbClient {
   /** The client without rules, for trusted server code (seeding, auth, webhooks). Never pass it user input unchecked. */
@@ -17,6 +22,8 @@ export interface AccessClient extends DbClient {
 }
 
 const rawMethods = ['$queryRaw', '$queryRawUnsafe', '$executeRaw', '$executeRawUnsafe', '$queryRawTyped', '$runCommandRaw'];
+
+const trustedDb = Symbol('trustedDb');
 
 /** What every policy client has; each datamodel gets a subclass with one getter per model delegate. */
 class PolicyClient {
@@ -30,7 +37,9 @@ class PolicyClient {
     return this.#ctx.rules.viewer;
   }
   sudo(): DbClient {
-    return this.#ctx.db;
+    const ctx = this.#ctx;
+    if (ctx.trusted || !ctx.capture.active) return ctx.db;
+    return createPolicyClient({ ...ctx, rules: trustedRules(ctx.rules.resolved), trusted: true });
   }
   $connect() {
     return this.#ctx.db.$connect();
@@ -38,17 +47,20 @@ class PolicyClient {
   $disconnect() {
     return this.#ctx.db.$disconnect();
   }
-  $on(): never {
+  /** The raw client, when this is trusted code's client. */
+  [trustedDb](): DbClient | undefined {
+    return this.#ctx.trusted ? this.#ctx.db : undefined;
+  }
+  $on(...args: unknown[]) {
+    if (this.#ctx.trusted) return (this.#ctx.db.$on as (...a: unknown[]) => unknown)(...args);
     throw new Error('Subscribe to query events on the raw client (ctx.db.sudo())');
   }
   $transaction(fn: unknown, options?: unknown) {
     if (typeof fn !== 'function') throw new Error('ctx.db.$transaction takes a callback: $transaction(async (tx) => …)');
     const ctx = this.#ctx;
     if (ctx.inTransaction) return fn(this);
-    return (ctx.db.$transaction as (f: unknown, o?: unknown) => Promise<unknown>)(
-      (tx: DbClient) => fn(createPolicyClient({ ...ctx, db: tx, inTransaction: true })),
-      options,
-    );
+    // Every write inside records into the transaction's one change log, published after COMMIT.
+    return runInTransaction(ctx, (tx) => fn(createPolicyClient(tx)), options);
   }
   delegate(model: Model): PolicyDelegate {
     let delegate = this.#delegates.get(model);
@@ -58,8 +70,11 @@ class PolicyClient {
 }
 for (const method of rawMethods) {
   Object.defineProperty(PolicyClient.prototype, method, {
-    value: () => {
-      throw forbidden('Raw SQL bypasses access rules; use ctx.db.sudo() in trusted code');
+    value(this: PolicyClient, ...args: unknown[]) {
+      // Trusted code's raw SQL goes straight to the database (and produces no change events).
+      const raw = this[trustedDb]();
+      if (!raw) throw forbidden('Raw SQL bypasses access rules; use ctx.db.sudo() in trusted code');
+      return (raw as unknown as Record<string, (...a: unknown[]) => unknown>)[method]!(...args);
     },
   });
 }

@@ -1,12 +1,13 @@
 import type { Model } from '../db/index.ts';
 import type { AccessContext } from './access-context.ts';
+import { runInTransaction } from './change-capture.ts';
 import { createRow } from './create-row.ts';
 import { deny } from './deny.ts';
 import { locateRow } from './locate-row.ts';
 import type { Row } from './model-info.ts';
 import { aggregateRows, findRows, readBack } from './read-rows.ts';
 import { deleteRow, updateRow, updateRowDirectly } from './update-row.ts';
-import { createManyRows, deleteManyRows, updateManyRows } from './write-many.ts';
+import { afterWriteCheck, createManyRows, deleteManyRows, updateManyRows } from './write-many.ts';
 import { toArray } from './write-helpers.ts';
 
 type Args = Record<string, any>;
@@ -54,7 +55,8 @@ export class PolicyDelegate {
     return this.#inTransaction(async (tx) => readBack(tx, this.model, await createRow(tx, this.model, args.data), args));
   }
   async update(args: Args = {}) {
-    const direct = await updateRowDirectly(this.ctx, this.model, args);
+    // Capture needs the row before the write, and observers a transaction: then no one-statement update.
+    const direct = this.ctx.capture.involves(this.model, 'update') ? undefined : await updateRowDirectly(this.ctx, this.model, args);
     return direct ?? this.#inTransaction(async (tx) => readBack(tx, this.model, await updateRow(tx, this.model, args.where, args.data), args));
   }
   upsert(args: Args = {}) {
@@ -84,7 +86,7 @@ export class PolicyDelegate {
     );
   }
   updateMany(args: Args = {}) {
-    if (this.ctx.rules.model(this.model.name, 'post-update') === true) return updateManyRows(this.ctx, this.model, args.where, args.data);
+    if (!afterWriteCheck(this.ctx, this.model, args.data ?? {}) && !this.ctx.capture.involves(this.model, 'update')) return updateManyRows(this.ctx, this.model, args.where, args.data);
     return this.#inTransaction((tx) => updateManyRows(tx, this.model, args.where, args.data));
   }
   updateManyAndReturn(args: Args = {}) {
@@ -93,13 +95,13 @@ export class PolicyDelegate {
     );
   }
   deleteMany(args: Args = {}) {
-    return deleteManyRows(this.ctx, this.model, args.where);
+    if (!this.ctx.capture.involves(this.model, 'delete')) return deleteManyRows(this.ctx, this.model, args.where);
+    return this.#inTransaction((tx) => deleteManyRows(tx, this.model, args.where));
   }
 
-  /** Runs `fn` in an interactive transaction (or the one already open), so a FORBIDDEN rolls back. */
+  /** Runs `fn` in an interactive transaction (or the one already open), so a FORBIDDEN rolls back and changes publish after COMMIT. */
   #inTransaction<T>(fn: (ctx: AccessContext) => Promise<T>): Promise<T> {
-    const { ctx } = this;
-    return ctx.inTransaction ? fn(ctx) : ctx.db.$transaction((tx) => fn({ ...ctx, db: tx, inTransaction: true }));
+    return runInTransaction(this.ctx, fn);
   }
 }
 

@@ -1,10 +1,13 @@
 import type { Model } from '../db/index.ts';
 import { badInput } from '../errors.ts';
 import type { AccessContext } from './access-context.ts';
+import { rowsMoved } from './after-write-rule.ts';
+import { interceptWrite, recordChange } from './change-capture.ts';
 import { checkForeignKeys } from './check-foreign-keys.ts';
 import { deny } from './deny.ts';
 import { pointableRow } from './locate-row.ts';
 import type { RelationInfo, Row } from './model-info.ts';
+import type { Filter } from './filter.ts';
 import { childOf, matches, pointingAt, splitData, staticDefaults, toArray } from './write-helpers.ts';
 
 /** How a row created under a parent is tied to it: foreign-key values, or an implicit m2m link. */
@@ -34,14 +37,35 @@ export async function createRow(ctx: AccessContext, model: Model, data: unknown,
     if (relation.kind === 'owner') Object.assign(values, await ownerOnCreate(ctx, relation, ops));
     else await relatedOnCreate(ctx, relation, ops, passThrough, after);
   }
+  // Fields the viewer sets (not the parent link of a nested create) pass their field update rules.
+  const fieldRules = writtenFieldRules(ctx, model, Object.keys(values));
   Object.assign(values, link?.values);
   if (link?.connect) passThrough[link.connect.field] = { connect: link.connect.where };
-  const verdict = ctx.rules.evaluate(model.name, 'create', { ...staticDefaults(model), ...values });
+  const known = { ...staticDefaults(model), ...values };
+  const verdict = ctx.rules.evaluate(model.name, 'create', known);
   if (verdict === false) throw await deny(ctx, model.name, 'create');
-  const row = await ctx.db[ctx.info.delegate(model)].create({ data: { ...values, ...passThrough }, select: ctx.info.scalarSelect(model) });
+  const undecided: [string, Filter][] = [];
+  for (const [field, filter] of fieldRules) {
+    const fieldVerdict = ctx.rules.evaluateField(model.name, field, 'update', known);
+    if (fieldVerdict === false) throw await deny(ctx, model.name, 'update', { field, onCreate: true });
+    if (fieldVerdict === undefined) undecided.push([field, filter]);
+  }
+  const written = await interceptWrite(ctx, model, 'create', { ...values, ...passThrough });
+  const row = await ctx.db[ctx.info.delegate(model)].create({ data: written, select: ctx.info.scalarSelect(model) });
+  recordChange(ctx, model, 'created', null, row);
   if (verdict === undefined && !(await matches(ctx, model, row, rule))) throw await deny(ctx, model.name, 'create', { row });
+  for (const [field, filter] of undecided) if (!(await matches(ctx, model, row, filter))) throw await deny(ctx, model.name, 'update', { field, row, onCreate: true });
   for (const step of after) await step(row);
   return row;
+}
+
+/**
+ * The field update rules a create must pass for the fields it writes: a field's update rule
+ * guards every write of it, so a value the viewer may not set later cannot be set at creation
+ * either. On create it is checked against the new row (there is no row before).
+ */
+export function writtenFieldRules(ctx: AccessContext, model: Model, fields: string[]): [string, Filter][] {
+  return fields.map((f): [string, Filter] => [f, ctx.rules.field(model.name, f, 'update')]).filter(([, rule]) => rule !== true);
 }
 
 /** `author: { create | connect | connectOrCreate }`: the row to point at, as foreign-key values. */
@@ -80,13 +104,19 @@ export function linkTo(ctx: AccessContext, relation: RelationInfo, parentModel: 
 async function relatedOnCreate(ctx: AccessContext, relation: RelationInfo, ops: Row, passThrough: Row, after: AfterWrite[]): Promise<void> {
   const parentModel = ctx.info.model(relation.opposite.type);
   const connect: Row[] = [];
+  const connected: Row[] = [];
+  const point = async (where: Row) => {
+    const row = await pointableRow(ctx, relation, where);
+    connected.push(row);
+    connect.push(ctx.info.uniqueWhere(relation.target, row));
+  };
   for (const [op, value] of Object.entries(ops)) {
     for (const item of op === 'createMany' ? [value] : toArray(value as Row | Row[])) {
       if (op === 'create') after.push((parent) => createRow(ctx, relation.target, item, linkTo(ctx, relation, parentModel, parent)));
-      else if (op === 'connect') connect.push(ctx.info.uniqueWhere(relation.target, await pointableRow(ctx, relation, item)));
+      else if (op === 'connect') await point(item);
       else if (op === 'connectOrCreate') {
         const exists = await ctx.db[ctx.info.delegate(relation.target)].findUnique({ where: item.where, select: ctx.info.keySelect(relation.target) });
-        if (exists) connect.push(ctx.info.uniqueWhere(relation.target, await pointableRow(ctx, relation, item.where)));
+        if (exists) await point(item.where);
         else after.push((parent) => createRow(ctx, relation.target, item.create, linkTo(ctx, relation, parentModel, parent)));
       } else if (op === 'createMany') {
         after.push(async (parent) => {
@@ -96,4 +126,6 @@ async function relatedOnCreate(ctx: AccessContext, relation: RelationInfo, ops: 
     }
   }
   if (connect.length) passThrough[relation.field.name] = { connect: relation.field.isList ? connect : connect[0] };
+  // Connecting rows of an inverse relation rewrites their foreign key to the new row.
+  if (connected.length && relation.kind === 'inverse') after.push(() => rowsMoved(ctx, relation, connected));
 }

@@ -10,7 +10,12 @@ import type { RuleSet } from './resolve-rules.ts';
  * development `extensions.rule` also lists the rules involved and, when a row is known, which
  * @@deny matched.
  */
-export async function deny(ctx: AccessContext, model: string, op: string, options: { field?: string; row?: Row } = {}): Promise<CairnError> {
+export async function deny(
+  ctx: AccessContext,
+  model: string,
+  op: string,
+  options: { field?: string; row?: Row; afterWrite?: boolean; onCreate?: boolean } = {},
+): Promise<CairnError> {
   const name = [model, options.field, op].filter(Boolean).join('.');
   const message = `Access denied by rule ${name}`;
   if (!ctx.explain) return forbidden(message);
@@ -31,7 +36,13 @@ export async function deny(ctx: AccessContext, model: string, op: string, option
       }
     }
   }
-  const reason = matched
+  const reason = options.afterWrite
+    ? op === 'create'
+      ? `the update changed a column ${model}.create reads, and the row as written is not one this viewer could create (declare @@allow("post-update", …) to decide otherwise)`
+      : `the row as written does not satisfy ${model}.post-update`
+    : options.onCreate && !matched
+      ? `the field's update rule also guards writing it on create, and no @allow rule admits this viewer and new row`
+      : matched
     ? `${matched} matched`
     : !rules?.hasRules
       ? `${model} has no access rules, so every operation on it is denied (add /// @@allow(...) above the model)`

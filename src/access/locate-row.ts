@@ -9,8 +9,9 @@ import { matches } from './write-helpers.ts';
 
 /**
  * The one row `where` names (within `scope`, for nested writes) if the viewer may `op` it and
- * update each of `fields`. A row that exists but is not allowed is FORBIDDEN naming the rule; one
- * that does not exist is NOT_FOUND. One query when allowed.
+ * update each of `fields`. A row the viewer may not read answers NOT_FOUND exactly as one that
+ * does not exist, so writes cannot probe for hidden rows; a readable row the rules do not allow
+ * is FORBIDDEN naming the rule. One query when allowed.
  */
 export async function locateRow(
   ctx: AccessContext,
@@ -23,22 +24,23 @@ export async function locateRow(
   const rule = ctx.rules.model(model.name, op);
   const fieldRules = options.fields ?? [];
   const select = ctx.info.scalarSelect(model);
-  const row = await delegate.findUnique({ where: narrow(model, rewriteWhere(ctx, model, where), options.scope ?? true, rule, ...fieldRules.map(([, r]) => r)), select });
+  const rewritten = rewriteWhere(ctx, model, where);
+  const row = await delegate.findUnique({ where: narrow(model, rewritten, options.scope ?? true, rule, ...fieldRules.map(([, r]) => r)), select });
   if (row) return row;
-  const existing = await delegate.findUnique({ where: narrow(model, where, options.scope ?? true), select });
-  if (!existing) throw notFound(`No ${model.name} matches the given where${options.scope ? ' among the related rows' : ''}`, { model: model.name });
-  if (!(await matches(ctx, model, existing, rule))) throw await deny(ctx, model.name, op, { row: existing });
+  const visible = await delegate.findUnique({ where: narrow(model, rewritten, options.scope ?? true, ctx.rules.model(model.name, 'read')), select });
+  if (!visible) throw notFound(`No ${model.name} matches the given where${options.scope ? ' among the related rows' : ''}`, { model: model.name });
+  if (!(await matches(ctx, model, visible, rule))) throw await deny(ctx, model.name, op, { row: visible });
   for (const [field, fieldRule] of fieldRules) {
-    if (!(await matches(ctx, model, existing, fieldRule))) throw await deny(ctx, model.name, 'update', { field, row: existing });
+    if (!(await matches(ctx, model, visible, fieldRule))) throw await deny(ctx, model.name, 'update', { field, row: visible });
   }
-  // Only the where itself is left: it named the row by a field the viewer may not read.
-  throw await deny(ctx, model.name, 'read', { row: existing });
+  throw await deny(ctx, model.name, op, { row: visible });
 }
 
 /**
- * The row a nested connect (or set/disconnect) addresses. Pointing at a row needs read; when the
- * write changes that row's own foreign key (the other side of a one-to-many or one-to-one), it
- * needs update too. Implicit many-to-many links change neither row.
+ * The row a nested connect (or set/disconnect) addresses. Pointing at a row needs read (a row the
+ * viewer may not read is NOT_FOUND, as a missing one); when the write changes that row's own
+ * foreign key (the other side of a one-to-many or one-to-one), it needs update too. Implicit
+ * many-to-many links change neither row.
  */
 export async function pointableRow(ctx: AccessContext, relation: RelationInfo, where: Where, scope?: Filter): Promise<Row> {
   const { target } = relation;
@@ -49,10 +51,7 @@ export async function pointableRow(ctx: AccessContext, relation: RelationInfo, w
   const rewritten = rewriteWhere(ctx, target, where);
   const row = await delegate.findUnique({ where: narrow(target, rewritten, scope ?? true, and(read, update)), select });
   if (row) return row;
-  const existing = await delegate.findUnique({ where: narrow(target, where, scope ?? true), select });
-  if (!existing) throw notFound(`No ${target.name} matches the given where in the nested write on ${relation.field.name}`, { model: target.name });
-  if (update !== true && (await delegate.findUnique({ where: narrow(target, rewritten, read), select: ctx.info.keySelect(target) }))) {
-    throw await deny(ctx, target.name, 'update', { row: existing });
-  }
-  throw await deny(ctx, target.name, 'read', { row: existing });
+  const visible = update === true ? null : await delegate.findUnique({ where: narrow(target, rewritten, scope ?? true, read), select });
+  if (!visible) throw notFound(`No ${target.name} matches the given where in the nested write on ${relation.field.name}`, { model: target.name });
+  throw await deny(ctx, target.name, 'update', { row: visible });
 }

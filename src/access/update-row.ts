@@ -1,7 +1,9 @@
 import type { Model } from '../db/index.ts';
 import { badInput, notFound } from '../errors.ts';
 import type { AccessContext } from './access-context.ts';
+import { afterWriteRule, rowsMoved } from './after-write-rule.ts';
 import { applyReadPlan } from './apply-read-plan.ts';
+import { cascadeChanges, interceptWrite, recordChange } from './change-capture.ts';
 import { checkForeignKeys } from './check-foreign-keys.ts';
 import { createRow, linkTo, ownerTarget, type AfterWrite } from './create-row.ts';
 import { deny } from './deny.ts';
@@ -11,7 +13,7 @@ import type { RelationInfo, Row } from './model-info.ts';
 import { planRead } from './plan-read.ts';
 import { rewriteWhere } from './rewrite-where.ts';
 import { deleteManyRows, updateManyRows } from './write-many.ts';
-import { childOf, matches, pointingAt, splitData, toArray, whereAndData } from './write-helpers.ts';
+import { childOf, knownValues, matches, pointingAt, splitData, toArray, whereAndData } from './write-helpers.ts';
 
 /**
  * Updates the row `where` names (within `scope` for nested updates) if the viewer may update it
@@ -36,12 +38,16 @@ export async function updateRow(ctx: AccessContext, model: Model, where: Where, 
   }
   const updated = await ctx.db[ctx.info.delegate(model)].update({
     where: ctx.info.uniqueWhere(model, row),
-    data: { ...values, ...passThrough },
+    data: await interceptWrite(ctx, model, 'update', { ...values, ...passThrough }, ctx.info.keyFilter(model, row)),
     select: ctx.info.scalarSelect(model),
   });
-  // Post-update rules see the row as written; the returned columns often decide them without a query.
-  const post = ctx.rules.evaluate(model.name, 'post-update', updated) ?? (await matches(ctx, model, updated, ctx.rules.model(model.name, 'post-update')));
-  if (!post) throw await deny(ctx, model.name, 'post-update', { row: updated });
+  recordChange(ctx, model, 'updated', row, updated);
+  // The row as written must pass post-update, or (without one) create when the write changed what
+  // create reads; the returned columns often decide it without a query.
+  const afterRule = afterWriteRule(ctx, model, written);
+  if (afterRule && !(ctx.rules.evaluate(model.name, afterRule.op, updated) ?? (await matches(ctx, model, updated, afterRule.filter)))) {
+    throw await deny(ctx, model.name, afterRule.op, { row: updated, afterWrite: true });
+  }
   for (const step of after) await step(updated);
   return updated;
 }
@@ -57,7 +63,10 @@ export async function updateRowDirectly(ctx: AccessContext, model: Model, args: 
   const { scalars, relations } = splitData(ctx, model, args.data);
   const rule = ctx.rules.model(model.name, 'update');
   if (relations.length || rule === false) return undefined;
-  if (ctx.rules.model(model.name, 'post-update') !== true || ctx.rules.model(model.name, 'read') !== true) return undefined;
+  if (ctx.rules.model(model.name, 'read') !== true) return undefined;
+  // An after-write check the written values settle (`auth().id == authorId` with authorId given) costs nothing.
+  const afterRule = afterWriteRule(ctx, model, Object.keys(scalars));
+  if (afterRule && afterRule.filter !== true && ctx.rules.evaluate(model.name, afterRule.op, knownValues(scalars)) !== true) return undefined;
   const fieldRules = Object.keys(scalars).map((f) => ctx.rules.field(model.name, f, 'update'));
   await checkForeignKeys(ctx, model, scalars);
   const { select, include, omit } = args;
@@ -76,15 +85,20 @@ export async function updateRowDirectly(ctx: AccessContext, model: Model, args: 
 /** Deletes the row `where` names if the viewer may delete it; returns the row as it was. */
 export async function deleteRow(ctx: AccessContext, model: Model, where: Where, scope?: Filter): Promise<Row> {
   const row = await locateRow(ctx, model, where, 'delete', { scope });
+  await interceptWrite(ctx, model, 'delete', undefined, ctx.info.keyFilter(model, row));
+  const cascade = ctx.changes && ctx.capture.tracksDelete(model) ? await cascadeChanges(ctx, model, [row]) : [];
   await ctx.db[ctx.info.delegate(model)].delete({ where: ctx.info.uniqueWhere(model, row) });
+  recordChange(ctx, model, 'deleted', row, null);
+  for (const [child, kind, before, after] of cascade) recordChange(ctx, child, kind, before, after);
   return row;
 }
 
-/** The row this one points at through an owner relation, or null. */
-async function currentTarget(ctx: AccessContext, relation: RelationInfo, row: Row, filter?: Row): Promise<Row | null> {
+/** The row this one points at through an owner relation, or null; `visible`: only if the viewer may read it (a hidden row is absent). */
+async function currentTarget(ctx: AccessContext, relation: RelationInfo, row: Row, filter?: Row, visible = false): Promise<Row | null> {
   const refs = Object.fromEntries(relation.to.map((t, i) => [t, row[relation.from[i]!]]));
   if (Object.values(refs).some((v) => v == null)) return null;
-  return ctx.db[ctx.info.delegate(relation.target)].findFirst({ where: narrow(relation.target, refs, filter ?? true), select: ctx.info.scalarSelect(relation.target) });
+  const where = visible ? narrow(relation.target, refs, rewriteWhere(ctx, relation.target, filter) ?? true, ctx.rules.model(relation.target.name, 'read')) : narrow(relation.target, refs, filter ?? true);
+  return ctx.db[ctx.info.delegate(relation.target)].findFirst({ where, select: ctx.info.scalarSelect(relation.target) });
 }
 
 /** `author: { create connect connectOrCreate disconnect delete update upsert }` on an existing row. */
@@ -95,13 +109,13 @@ async function ownerOnUpdate(ctx: AccessContext, relation: RelationInfo, ops: Ro
     if (op === 'create' || op === 'connect' || op === 'connectOrCreate') Object.assign(values, pointingAt(relation, await ownerTarget(ctx, relation, op, value)));
     else if (op === 'disconnect' || op === 'delete') {
       if (!value) continue;
-      const current = await currentTarget(ctx, relation, row, value === true ? undefined : value);
+      const current = await currentTarget(ctx, relation, row, value === true ? undefined : value, op === 'delete');
       if (!current) continue;
       Object.assign(values, nulls);
       if (op === 'delete') after.push(() => deleteRow(ctx, relation.target, ctx.info.uniqueWhere(relation.target, current)));
     } else if (op === 'update') {
       const { where, data } = whereAndData(value);
-      const current = await currentTarget(ctx, relation, row, where);
+      const current = await currentTarget(ctx, relation, row, where, true);
       if (!current) throw notFound(`${relation.field.name}: no related ${relation.target.name} to update`, { model: relation.target.name });
       after.push(() => updateRow(ctx, relation.target, ctx.info.uniqueWhere(relation.target, current), data));
     } else if (op === 'upsert') {
@@ -124,8 +138,18 @@ async function relatedOnUpdate(ctx: AccessContext, model: Model, relation: Relat
   const scope: Where = relation.kind === 'inverse' ? childOf(relation, row) : { [relation.opposite.name]: { some: ctx.info.keyFilter(model, row) } };
   const keyOf = (r: Row) => ctx.info.uniqueWhere(target, r);
   const currentOne = (filter?: unknown) => delegate.findFirst({ where: narrow(target, scope, (filter as Where) ?? true), select: ctx.info.scalarSelect(target) });
+  // The related row as the viewer sees it: one it may not read is absent, as in a query.
+  const visibleOne = (filter?: unknown) =>
+    delegate.findFirst({ where: narrow(target, scope, rewriteWhere(ctx, target, filter) ?? true, ctx.rules.model(target.name, 'read')), select: ctx.info.scalarSelect(target) });
   const pass: Record<string, Row[]> = {};
-  const add = (op: string, where: Row) => (pass[op] ??= []).push(where);
+  const moved: Row[] = [];
+  const pointed: Row[] = [];
+  // Adds a checked row (all its columns) to a nested connect/disconnect/set passed to Prisma.
+  const add = (op: string, row: Row) => {
+    (pass[op] ??= []).push(keyOf(row));
+    if (op !== 'set') moved.push(row);
+    else pointed.push(row);
+  };
   // A to-one inverse relation (User.profile) replaced by a connect or create loses its current row.
   const releaseCurrent = async () => {
     if (field.isList) return;
@@ -149,29 +173,32 @@ async function relatedOnUpdate(ctx: AccessContext, model: Model, relation: Relat
           break;
         case 'connect':
           await releaseCurrent();
-          add('connect', keyOf(await pointableRow(ctx, relation, item)));
+          add('connect', await pointableRow(ctx, relation, item));
           break;
         case 'connectOrCreate':
           await releaseCurrent();
-          if (await delegate.findUnique({ where: item.where, select: ctx.info.keySelect(target) })) add('connect', keyOf(await pointableRow(ctx, relation, item.where)));
+          if (await delegate.findUnique({ where: item.where, select: ctx.info.keySelect(target) })) add('connect', await pointableRow(ctx, relation, item.where));
           else after.push((parent) => createRow(ctx, target, item.create, linkTo(ctx, relation, model, parent)));
           break;
         case 'disconnect': {
           const current = field.isList ? await delegate.findUnique({ where: narrow(target, item, scope), select: ctx.info.keySelect(target) }) : await currentOne(value === true ? undefined : value);
           if (!current) break;
           const checked = await pointableRow(ctx, relation, ctx.info.uniqueWhere(target, current), scope);
-          if (field.isList) add('disconnect', keyOf(checked));
-          else passThrough[field.name] = { disconnect: true };
+          if (field.isList) add('disconnect', checked);
+          else {
+            passThrough[field.name] = { disconnect: true };
+            moved.push(checked);
+          }
           break;
         }
         case 'set':
-          add('set', keyOf(await pointableRow(ctx, relation, item)));
+          add('set', await pointableRow(ctx, relation, item));
           break;
         case 'update': {
           const { where, data } = whereAndData(item);
           if (field.isList) after.push(() => updateRow(ctx, target, where ?? {}, data, scope));
           else {
-            const current = await currentOne(where);
+            const current = await visibleOne(where);
             if (!current) throw notFound(`${field.name}: no related ${target.name} to update`, { model: target.name });
             after.push(() => updateRow(ctx, target, keyOf(current), data, scope));
           }
@@ -184,7 +211,7 @@ async function relatedOnUpdate(ctx: AccessContext, model: Model, relation: Relat
           break;
         }
         case 'delete': {
-          const current = field.isList ? undefined : await currentOne(value === true ? undefined : value);
+          const current = field.isList ? undefined : await visibleOne(value === true ? undefined : value);
           if (!field.isList && !current) throw notFound(`${field.name}: no related ${target.name} to delete`, { model: target.name });
           after.push(() => deleteRow(ctx, target, current ? keyOf(current) : item, scope));
           break;
@@ -200,28 +227,31 @@ async function relatedOnUpdate(ctx: AccessContext, model: Model, relation: Relat
       }
     }
   }
-  if ('set' in ops) await releaseSet(ctx, relation, scope, pass.set ?? []);
+  if ('set' in ops) moved.push(...(await releaseSet(ctx, relation, scope, pointed)));
+  // Connected and released rows of an inverse relation have their foreign key rewritten.
+  if (relation.kind === 'inverse' && moved.length) after.push(() => rowsMoved(ctx, relation, moved));
   const nested: Row = {};
   for (const [op, wheres] of Object.entries(pass)) nested[op] = field.isList ? wheres : wheres[0];
   if ('set' in ops && !pass.set) nested.set = [];
   if (Object.keys(nested).length) passThrough[field.name] = { ...(passThrough[field.name] as Row), ...nested };
 }
 
-/** `set` drops the related rows not in the new set: the viewer must be able to (read and, for a foreign key on them, update) each. */
-async function releaseSet(ctx: AccessContext, relation: RelationInfo, scope: Where, kept: Row[]): Promise<void> {
+/**
+ * `set` drops the related rows not in the new set: the viewer must be able to (read and, for a
+ * foreign key on them, update) each. Returns the rows whose membership changes (dropped and newly
+ * added), whose foreign key the write rewrites on an inverse relation.
+ */
+async function releaseSet(ctx: AccessContext, relation: RelationInfo, scope: Where, keptRows: Row[]): Promise<Row[]> {
   const { target } = relation;
-  const current: Row[] = await ctx.db[ctx.info.delegate(target)].findMany({ where: scope, select: ctx.info.keySelect(target) });
-  const keep = new Set(kept.map((w) => ctx.info.keyOf(target, flatten(w))));
+  const current: Row[] = await ctx.db[ctx.info.delegate(target)].findMany({ where: scope, select: ctx.info.scalarSelect(target) });
+  const keep = new Set(keptRows.map((r) => ctx.info.keyOf(target, r)));
+  const was = new Set(current.map((r) => ctx.info.keyOf(target, r)));
   const dropped = current.filter((r) => !keep.has(ctx.info.keyOf(target, r)));
-  if (!dropped.length) return;
+  const added = keptRows.filter((r) => !was.has(ctx.info.keyOf(target, r)));
+  if (!dropped.length) return added;
   const rule = and(ctx.rules.model(target.name, 'read'), relation.kind === 'inverse' ? ctx.rules.model(target.name, 'update') : true);
   const allowed = rule === true ? dropped.length : rule === false ? 0 : await ctx.db[ctx.info.delegate(target)].count({ where: { AND: [ctx.info.keysIn(target, dropped), rule] } });
   if (allowed !== dropped.length) throw await deny(ctx, target.name, relation.kind === 'inverse' ? 'update' : 'read');
+  return [...dropped, ...added];
 }
 
-/** `{ a_b: { a, b } }` back to `{ a, b }`. */
-const flatten = (where: Row): Row => {
-  const entries = Object.entries(where);
-  const value = entries[0]?.[1];
-  return entries.length === 1 && value && typeof value === 'object' && !(value instanceof Date) ? (value as Row) : where;
-};

@@ -32,6 +32,19 @@ export async function matches(ctx: AccessContext, model: Model, row: Row, filter
   return (await ctx.db[ctx.info.delegate(model)].count({ where: { AND: [ctx.info.keyFilter(model, row), filter] } })) > 0;
 }
 
+/**
+ * The values an update writes that are known before it runs: plain values and `{ set }`, not
+ * atomic operations (`{ increment: 1 }`), whose result only the database knows.
+ */
+export function knownValues(scalars: Row): Row {
+  const known: Row = {};
+  for (const [key, value] of Object.entries(scalars)) {
+    const plain = plainValue(value);
+    if (plain === null || typeof plain !== 'object' || plain instanceof Date) known[key] = plain;
+  }
+  return known;
+}
+
 /** `{ set: value }` (update input) or the value itself. */
 export const plainValue = (value: unknown) => (value && typeof value === 'object' && 'set' in value ? (value as Row).set : value);
 
@@ -51,3 +64,10 @@ export function whereAndData(value: Row): { where?: Row; data: Row } {
   if ('data' in value && keys.every((k) => k === 'data' || k === 'where')) return { where: value.where, data: value.data };
   return { data: value };
 }
+
+/** A unique where back to the key as plain columns: `{ a_b: { a, b } }` to `{ a, b }`. */
+export const flattenKey = (where: Row): Row => {
+  const entries = Object.entries(where);
+  const value = entries[0]?.[1];
+  return entries.length === 1 && value && typeof value === 'object' && !(value instanceof Date) ? (value as Row) : where;
+};

@@ -14,6 +14,8 @@ import { useFunctionRoutes } from './use-function-routes.ts';
 export interface AppCodeOptions {
   config: Readonly<Config>;
   db: DbClient;
+  /** The client trusted server code (jobs, after hooks) writes through: rules off, changes still captured. Read when a job runs. */
+  trustedDb: () => DbClient;
   datamodel: Datamodel;
   /** Given by an embedder; otherwise loaded from `config.functionsPath`. */
   functions?: CairnFunctions;
@@ -39,7 +41,12 @@ export interface AppCode {
 export async function buildAppCode(options: AppCodeOptions): Promise<AppCode> {
   const { config, db, logError = console.error } = options;
   const functions = options.functions ? validateFunctions(options.functions, 'AppOptions.functions') : await loadFunctions(config.functionsPath);
-  const server: ServerContext = { db: trustedClient(db), jobs: noJobs };
+  const server: ServerContext = {
+    get db() {
+      return trustedClient(options.trustedDb());
+    },
+    jobs: noJobs,
+  };
   const resolved = resolveFunctions(functions, () => server, { datamodel: options.datamodel, env: options.env ?? process.env });
   const queue =
     Object.keys(resolved.jobs).length || Object.keys(resolved.schedules).length

@@ -45,7 +45,9 @@ const ops = ['read', 'list', 'count', 'aggregate', 'groupBy', 'connection', 'cre
 /**
  * Generates the access matrix for `cases`: every model × operation, each run as every role on a
  * world of its own, over HTTP. Allowed reads see the row, denied ones see nothing (null, empty,
- * zero); allowed writes succeed, denied ones are FORBIDDEN and leave the database unchanged.
+ * zero); allowed writes succeed, denied ones leave the database unchanged and are FORBIDDEN —
+ * or NOT_FOUND, exactly as for a missing row, when the viewer may not read the row it names (a
+ * create may also be NOT_FOUND: the row it points at can be hidden).
  */
 export function describeMatrix(name: string, app: () => Promise<TestApp>, cases: ModelCase[], options: MatrixOptions): void {
   describe(name, () => {
@@ -114,7 +116,7 @@ export function describeMatrix(name: string, app: () => Promise<TestApp>, cases:
                 const data = await spec.create(w);
                 const total = await raw().count();
                 const response = await gql(`mutation($d: ${names.createInput(m)}!) { ${names.create(m)}(data: $d) { ${key} } }`, { d: data });
-                expectOutcome(response, may('create'), context);
+                expectOutcome(response, may('create'), context, 'either');
                 expect(await raw().count(), context).toBe(total + (may('create') ? 1 : 0));
                 break;
               }
@@ -122,7 +124,7 @@ export function describeMatrix(name: string, app: () => Promise<TestApp>, cases:
                 const data = await spec.createMany(w);
                 const total = await raw().count();
                 const response = await gql(`mutation($d: [${names.createManyInput(m)}!]!) { ${names.createMany(m)}(data: $d) { count } }`, { d: data });
-                expectOutcome(response, may('createMany'), context);
+                expectOutcome(response, may('createMany'), context, 'either');
                 expect(await raw().count(), context).toBe(total + (may('createMany') ? data.length : 0));
                 break;
               }
@@ -134,7 +136,7 @@ export function describeMatrix(name: string, app: () => Promise<TestApp>, cases:
                     : `mutation($w: ${names.whereUnique(m)}!, $c: ${names.createInput(m)}!, $u: ${names.updateInput(m)}!) { ${names.upsert(m)}(where: $w, create: $c, update: $u) { ${key} } }`;
                 const variables = { w: whereOf(seeded!), u: spec.update(w), ...(op === 'upsert' ? { c: await spec.create(w) } : {}) };
                 const response = await gql(query, variables);
-                expectOutcome(response, may('update'), context);
+                expectOutcome(response, may('update'), context, readable ? 'FORBIDDEN' : 'NOT_FOUND');
                 if (!may('update')) expect(await rawRow(seeded!), context).toEqual(before);
                 break;
               }
@@ -146,7 +148,7 @@ export function describeMatrix(name: string, app: () => Promise<TestApp>, cases:
               }
               case 'delete': {
                 const response = await gql(`mutation($w: ${names.whereUnique(m)}!) { ${names.delete(m)}(where: $w) { ${key} } }`, { w: whereOf(seeded!) });
-                expectOutcome(response, may('delete'), context);
+                expectOutcome(response, may('delete'), context, readable ? 'FORBIDDEN' : 'NOT_FOUND');
                 expect(await rawRow(seeded!), context).toEqual(may('delete') ? null : before);
                 break;
               }
@@ -176,7 +178,18 @@ export function forbidden(response: GraphQLResponse, context = '') {
   return response.errors![0]!;
 }
 
-function expectOutcome(response: GraphQLResponse, allowed: boolean, context: string): void {
+/** Asserts the response failed with NOT_FOUND (a hidden row answers as a missing one) and returns the error. */
+export function notFound(response: GraphQLResponse, context = '') {
+  expect(response.errors?.map((e) => e.extensions.code), `${context}: ${JSON.stringify(response)}`).toEqual(['NOT_FOUND']);
+  return response.errors![0]!;
+}
+
+function expectOutcome(response: GraphQLResponse, allowed: boolean, context: string, denied: 'FORBIDDEN' | 'NOT_FOUND' | 'either'): void {
   if (allowed) ok(response, context);
-  else forbidden(response, context);
+  else if (denied === 'FORBIDDEN') forbidden(response, context);
+  else {
+    const codes = response.errors?.map((e) => e.extensions.code);
+    const expected = denied === 'either' ? [['FORBIDDEN'], ['NOT_FOUND']] : [['NOT_FOUND']];
+    expect(expected, `${context}: ${JSON.stringify(response)}`).toContainEqual(codes);
+  }
 }

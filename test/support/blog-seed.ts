@@ -3,11 +3,12 @@ import type { Provider } from '../../src/db/index.ts';
 import { createTestApp, type GraphQLResponse, type TestApp } from './test-app.ts';
 
 /**
- * The example app with its access rules switched off (`access: 'trusted'`): the suites in
- * test/crud test the generated CRUD API itself; the rules have their own suites.
+ * The example app with every model `/// @@allow("all", true)` and no other rule: the suites in
+ * test/crud test the generated CRUD API itself (the rules have their own suites), through the
+ * enforcing client and its nested-write path, as production runs it.
  */
 export const createCrudApp = (provider: Provider, env: Record<string, string> = {}) =>
-  createTestApp('blog', provider, env, { access: 'trusted' });
+  createTestApp('blog', provider, env, { rules: 'allow-all' });
 
 /**
  * A small, fixed data set for the example app (prisma/schema.prisma), written straight through

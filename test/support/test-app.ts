@@ -7,16 +7,20 @@ import { describe } from 'vitest';
 import { buildApp, type App, type AppOptions } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { resolveRules, type Viewer } from '../../src/access/index.ts';
-import { loadGenerated, type Provider } from '../../src/db/index.ts';
+import { loadGenerated, providers, type Provider } from '../../src/db/index.ts';
+import { allowAll } from './allow-all.ts';
 import { fixtures, type FixtureName } from './fixtures.ts';
 import { postgresUrl, testProviders } from './providers.ts';
 
 export { postgresUrl, testProviders };
 
-/** `describe` once per database provider available. */
+/**
+ * `describe` once per database provider; a provider not available here (PostgreSQL without
+ * TEST_POSTGRES_URL) shows as skipped rather than missing from the report.
+ */
 export function describeEachProvider(name: string, body: (provider: Provider) => void, only?: Provider[]): void {
-  for (const provider of testProviders.filter((p) => !only || only.includes(p))) {
-    describe(`${name} [${provider}]`, () => body(provider));
+  for (const provider of providers.filter((p) => !only || only.includes(p))) {
+    (testProviders.includes(provider) ? describe : describe.skip)(`${name} [${provider}]`, () => body(provider));
   }
 }
 
@@ -41,12 +45,19 @@ export interface TestApp {
 /** The header `viewerHeader` apps read the viewer from: `{"id":1,"roles":["admin"]}`. */
 export const testViewerHeader = 'x-test-viewer';
 
-export interface TestAppOptions extends Pick<AppOptions, 'auth' | 'warn'> {
+export interface TestAppOptions extends Pick<AppOptions, 'auth' | 'warn' | 'observers'> {
   /**
-   * `trusted` serves every request with the raw client (the rules off), for suites that test the
-   * CRUD generator rather than the rules. @default "enforce" for fixtures with rules, "trusted" for fixtures without any
+   * `trusted` serves every request with the raw client (the rules off); only for tests of the
+   * trusted mode itself. @default "enforce"
    */
   access?: AppOptions['access'];
+  /**
+   * `fixture`: the fixture's own access rules. `allow-all`: the fixture as if every model said
+   * `/// @@allow("all", true)` and nothing else (see allowAll), for suites about the generated API
+   * rather than the rules, so they still run the enforcing client production runs.
+   * @default "fixture", or "allow-all" for a fixture without any rule when `access` is not given
+   */
+  rules?: 'fixture' | 'allow-all';
   /**
    * Requests name their viewer in the `x-test-viewer` header, for fixtures without auth models.
    * It bypasses authentication only: the access rules apply to that viewer as to a signed-in one.
@@ -66,18 +77,21 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const { databaseUrl, drop } = await createTestDatabase(provider);
   const queries: string[] = [];
-  const generated = await loadGenerated(fixtures[fixture].generated, provider);
+  const loaded = await loadGenerated(fixtures[fixture].generated, provider);
   // The app code in functions/ belongs to the example app, not to every fixture: suites opt in with CAIRN_FUNCTIONS.
   const config = loadConfig({ NODE_ENV: 'test', CAIRN_FUNCTIONS: '', ...env }, { databaseUrl, port: 0, host: '127.0.0.1', syncSchema: 'push' });
-  const hasRules = [...resolveRules(generated.datamodel).models.values()].some((m) => m.hasRules);
+  const hasRules = [...resolveRules(loaded.datamodel).models.values()].some((m) => m.hasRules);
+  const rules = options.rules ?? (hasRules || options.access ? 'fixture' : 'allow-all');
+  const generated = rules === 'allow-all' ? { ...loaded, datamodel: allowAll(loaded.datamodel) } : loaded;
+  const { rules: _rules, ...appOptions } = options;
   const app = await buildApp({
     config,
     generated,
     onQuery: (e) => queries.push(e.query),
     logError: () => {},
     warn: () => {},
-    ...options,
-    access: options.access ?? (hasRules ? 'enforce' : 'trusted'),
+    ...appOptions,
+    access: options.access ?? 'enforce',
     ...(viewerHeader ? { resolveViewer: async (request: Request) => parseTestViewer(request.headers.get(testViewerHeader)) } : {}),
   });
   return {
