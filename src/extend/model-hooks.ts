@@ -57,21 +57,26 @@ export const hasAfterHooks = (hooks: Record<string, ModelHooks>) => Object.value
  * never for a rolled-back one, outside the client's request.
  */
 export function createHooksObserver(hooks: Record<string, ModelHooks>, jobs: () => Jobs): WriteObserver {
+  const anyBefore = Object.values(hooks).some((set) => Object.values(before).some((name) => set[name]));
+  // Only the methods in use: a beforeWrite observer puts every write in a transaction.
   return {
-    async beforeWrite(write) {
-      const hook = hooks[write.model]?.[before[write.operation]];
-      if (!hook) return;
-      const data = write.data ?? {};
-      const replaced = await hook(data, { model: write.model, operation: write.operation, key: write.key, viewer: write.viewer as Viewer | null, db: write.db, jobs: jobs().within(write.db) });
-      return replaced ?? undefined;
-    },
-    async beforeCommit(changes, db) {
-      const queue = jobs().within(db);
-      for (const change of changes) {
-        if (!hooks[change.model]?.[after[change.kind]]) continue;
-        await queue.enqueue(afterHooksJob, JSON.parse(toJson(change)));
-      }
-    },
+    ...(anyBefore && {
+      async beforeWrite(write: PendingWrite) {
+        const hook = hooks[write.model]?.[before[write.operation]];
+        if (!hook) return;
+        const replaced = await hook(write.data ?? {}, { model: write.model, operation: write.operation, key: write.key, viewer: write.viewer as Viewer | null, db: write.db, jobs: jobs().within(write.db) });
+        return replaced ?? undefined;
+      },
+    }),
+    ...(hasAfterHooks(hooks) && {
+      async beforeCommit(changes: readonly ChangeEvent[], db: unknown) {
+        const queue = jobs().within(db);
+        for (const change of changes) {
+          if (!hooks[change.model]?.[after[change.kind]]) continue;
+          await queue.enqueue(afterHooksJob, JSON.parse(toJson(change)));
+        }
+      },
+    }),
   };
 }
 

@@ -1,34 +1,11 @@
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { printSdl } from '../../src/schema/index.ts';
-import { systemSchema } from '../../src/jobs/index.ts';
-import { createTestApp, describeEachProvider, postgresUrl, testViewerHeader, type TestApp, type TestAppOptions } from '../support/test-app.ts';
+import { describeEachProvider, testViewerHeader, type TestApp } from '../support/test-app.ts';
+import { createFunctionsApp } from './functions-app.ts';
 import { eventually } from '../jobs/queue-harness.ts';
 import { runs } from './fixtures/blog-functions.ts';
 
-const functionsPath = fileURLToPath(new URL('./fixtures/blog-functions.ts', import.meta.url));
 const as = (id: number, roles: string[] = ['user']) => ({ [testViewerHeader]: JSON.stringify({ id, roles }) });
-
-/** The app's code from a file, as production finds it (CAIRN_FUNCTIONS). */
-export async function createFunctionsApp(provider: 'sqlite' | 'postgresql', env: Record<string, string> = {}, logged: unknown[] = []): Promise<TestApp> {
-  const t = await createTestApp('blog', provider, { CAIRN_FUNCTIONS: functionsPath, CAIRN_JOBS_POLL_MS: '100', ...env }, {
-    viewerHeader: true,
-    logError: (error: unknown) => logged.push(error),
-  } as TestAppOptions);
-  await t.app.startWorkers();
-  const close = t.close;
-  t.close = async () => {
-    await close();
-    if (provider === 'postgresql') {
-      const client = new pg.Client({ connectionString: postgresUrl });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS "${systemSchema(t.app.config.databaseUrl)}" CASCADE`);
-      await client.end();
-    }
-  };
-  return t;
-}
 
 describeEachProvider('app code: custom fields, routes, plugins', (provider) => {
   let t: TestApp;
