@@ -3,6 +3,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DbClient } from '../../src/db/index.ts';
 import type { ChangeEvent } from '../../src/events/index.ts';
 import { createWebhooks, resolveWebhook, systemSchema, type WebhookDefinition, type Webhooks } from '../../src/jobs/index.ts';
+import { runCli } from '../../src/cli/index.ts';
+import { fixtures } from '../support/fixtures.ts';
 import { describeEachProvider } from '../support/test-app.ts';
 import { createQueueDatabase, eventually } from './queue-harness.ts';
 import { closedPort, createReceiver } from './webhook-receiver.ts';
@@ -147,6 +149,24 @@ describeEachProvider('webhooks', (provider) => {
     expect(await hooks.log.replay({ ids: [row!.id] })).toBe(1);
     await eventually(() => at('/replayed').length === 2);
     expect(at('/replayed')[1]!.headers['webhook-id']).toBe(at('/replayed')[0]!.headers['webhook-id']);
+  });
+
+  it('cairn webhooks:replay queues dead deliveries again; usage errors name the option', async () => {
+    const hooks = await webhooks({ cli: {} });
+    let calls = 0;
+    receiver.set((request) => (request.path === '/cli' && ++calls === 1 ? { status: 410 } : { status: 200 }));
+    await write(hooks, [change(50, 'replay me')]);
+    await eventually(async () => (await hooks.log.list({ webhook: 'cli', state: 'dead' })).length === 1);
+    const out: string[] = [];
+    const io = { out: (line = '') => void out.push(line), err: (line = '') => void out.push(line), interactive: false, ask: async () => '' };
+    const env = { DATABASE_URL: database.databaseUrl, CAIRN_GENERATED_DIR: fixtures.blog.generated };
+    expect(await runCli(['webhooks:replay'], { io, env, cwd: process.cwd() })).not.toBe(0);
+    expect(out.join('\n')).toMatch(/--id <ids> or --webhook <name>/);
+    expect(await runCli(['webhooks:replay', '--webhook', 'cli'], { io, env, cwd: process.cwd() })).toBe(0);
+    expect(out.at(-1)).toBe('✔ 1 delivery queued again.');
+    await eventually(async () => (await hooks.log.list({ webhook: 'cli', state: 'delivered' })).length === 1);
+    expect(at('/cli').map((r) => r.headers['webhook-id'])).toEqual([at('/cli')[0]!.headers['webhook-id'], at('/cli')[0]!.headers['webhook-id']]);
+    receiver.set(() => ({ status: 200 }));
   });
 
   it('bad declarations are refused at boot, naming the webhook and the problem', () => {

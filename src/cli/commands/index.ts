@@ -12,6 +12,7 @@ import { rulesCommand } from './rules.ts';
 import { seedCommand } from './seed.ts';
 import { startCommand } from './start.ts';
 import { usersCreateCommand } from './users-create.ts';
+import { webhooksReplayCommand } from './webhooks-replay.ts';
 
 /** Every `cairn` command, in the order `cairn --help` lists them. */
 export const commands: Command[] = [
@@ -28,4 +29,5 @@ export const commands: Command[] = [
   seedCommand,
   usersCreateCommand,
   rulesCommand,
+  webhooksReplayCommand,
 ];
