@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import type { GraphQLSchema } from 'graphql';
 import { createAccessPolicy, resolveRules, trustedClient, unruledModelsWarning } from './access/index.ts';
-import { createAuth, type Auth, type AuthOverrides } from './auth/index.ts';
+import { createAuth, createOutbox, createSmtpMailer, type Auth, type AuthOverrides, type Mailer } from './auth/index.ts';
 import type { Config } from './config/index.ts';
 import { createDb, loadGenerated, pushSchema, type DbClient, type Generated, type QueryEvent } from './db/index.ts';
 import { applyFieldAuth, buildAppCode, type CairnFunctions } from './extend/index.ts';
@@ -81,12 +81,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // The app's own code: custom fields, routes, jobs, schedules, hooks, webhooks (src/extend). Its
   // server-side writes (jobs, after hooks) go through the capturing trusted client made below.
   let trustedDb: DbClient = db;
-  const appCode = await buildAppCode({ config, db, trustedDb: () => trustedDb, datamodel: generated.datamodel, functions: options.functions, logError });
+  let mailer: Mailer | undefined;
+  const appCode = await buildAppCode({ config, db, trustedDb: () => trustedDb, mailer: () => (mailer ??= resolveMailer()), datamodel: generated.datamodel, functions: options.functions, logError, warn });
   const observers = [...appCode.observers, ...(options.observers ?? [])];
   const access = options.access === 'trusted' ? 'trusted' : createAccessPolicy({ rules, explain: config.env !== 'production', observers, onObserverError: logError });
   if (access !== 'trusted') trustedDb = access.sudo(db);
   const clientFor = (viewer: Viewer) => (access === 'trusted' ? trustedClient(db, viewer) : access.clientFor(db, viewer));
   const auth = createAuth({ config, db: trustedDb, datamodel: generated.datamodel, clientFor, logError, warn, ...authOverrides });
+  // App code mails like auth: its mailer, its outbox, or SMTP when auth is off.
+  const resolveMailer = (): Mailer =>
+    authOverrides?.mailer ?? auth?.outbox ?? (config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom }) : createOutbox({ log: config.env === 'development' ? console.info : undefined }));
   const schema = buildSchema({
     datamodel: generated.datamodel,
     maxPageSize: config.maxPageSize,

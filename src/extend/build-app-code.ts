@@ -1,5 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import { trustedClient } from '../access/index.ts';
+import type { Mailer } from '../auth/index.ts';
 import type { Config } from '../config/index.ts';
 import type { Datamodel, DbClient } from '../db/index.ts';
 import type { WriteObserver } from '../events/index.ts';
@@ -16,11 +17,14 @@ export interface AppCodeOptions {
   db: DbClient;
   /** The client trusted server code (jobs, after hooks) writes through: rules off, changes still captured. Read when a job runs. */
   trustedDb: () => DbClient;
+  /** The mailer jobs use (`ctx.mail`); read when a job runs (auth is built after the app code). */
+  mailer: () => Mailer;
   datamodel: Datamodel;
   /** Given by an embedder; otherwise loaded from `config.functionsPath`. */
   functions?: CairnFunctions;
   env?: Record<string, string | undefined>;
   logError?: (error: unknown) => void;
+  warn?: (message: string) => void;
 }
 
 /** The app's code assembled for the composition root: what goes in the schema, the plugin list and the write path. */
@@ -46,8 +50,11 @@ export async function buildAppCode(options: AppCodeOptions): Promise<AppCode> {
       return trustedClient(options.trustedDb());
     },
     jobs: noJobs,
+    get mail() {
+      return options.mailer();
+    },
   };
-  const resolved = resolveFunctions(functions, () => server, { datamodel: options.datamodel, env: options.env ?? process.env });
+  const resolved = resolveFunctions(functions, () => server, { datamodel: options.datamodel, env: options.env ?? process.env, warn: options.warn });
   const queue =
     Object.keys(resolved.jobs).length || Object.keys(resolved.schedules).length
       ? await createJobs({

@@ -1,6 +1,7 @@
 import type { FieldNullability, InputFieldMap, SchemaTypes, TypeParam } from '@pothos/core';
 import type { Plugin } from 'graphql-yoga';
 import type { AccessClient } from '../access/index.ts';
+import type { Mailer } from '../auth/index.ts';
 import type { JobDefinition, JobRun, Jobs, ScheduleDefinition, WebhookDefinition } from '../jobs/index.ts';
 import type { Builder, Context, Kit, Viewer } from '../schema/index.ts';
 import type { AuthRule } from './field-auth.ts';
@@ -24,6 +25,8 @@ export interface ServerContext {
   /** The raw client (no viewer, rules off): the job is the trusted party. */
   db: AccessClient;
   jobs: Jobs;
+  /** Sends e-mail the way auth does: SMTP when `SMTP_URL` is set, else the outbox (`app.auth.outbox`, logged in development). */
+  mail: Mailer;
 }
 
 /** A job handler in app code: the run and the server context. */

@@ -24,6 +24,8 @@ export interface ResolveFunctionsOptions {
   datamodel: Datamodel;
   /** Where `{ env: 'NAME' }` values are read. */
   env: Record<string, string | undefined>;
+  /** Boot warnings (a webhook whose URL or secret variable is unset is off). @default console.warn */
+  warn?: (message: string) => void;
 }
 
 /** `server` is read when a job runs (the queue it needs is built after this). */
@@ -46,7 +48,16 @@ export function resolveFunctions(functions: CairnFunctions, server: () => Server
   if (hasAfterHooks(hooks)) jobs[afterHooksJob] = wrap(afterHooksJob, { retries: 5, handler: afterHooksHandler(hooks) as never });
   return {
     hooks: Object.keys(hooks).length ? createHooksObserver(hooks, () => server().jobs) : undefined,
-    webhooks: Object.entries(declared).map(([name, definition]) => resolveWebhook(name, definition, options.env, models)),
+    webhooks: Object.entries(declared).flatMap(([name, definition]) => {
+      // A webhook whose URL or secret comes from an unset variable is off, not a boot failure:
+      // the example schema declares one, and a checkout without the variables must still serve.
+      const unset = [definition.url, definition.secret].filter((v): v is { env: string } => typeof v === 'object' && v !== null && !options.env[v.env]);
+      if (unset.length) {
+        (options.warn ?? console.warn)(`Webhook "${name}" is off: set ${unset.map((v) => v.env).join(' and ')} to deliver it.`);
+        return [];
+      }
+      return [resolveWebhook(name, definition, options.env, models)];
+    }),
     schema: schema && ((builder, kit) => schema(builder, { kit })),
     jobs,
     schedules: Object.fromEntries(

@@ -73,7 +73,7 @@ describeEachProvider('model hooks and webhooks through the write path', (provide
   });
 
   it('the delivery log is for admins only', async () => {
-    const query = '{ webhookDeliveries(webhook: "postChanged", take: 5) { id messageId state attempts lastStatus model kind } }';
+    const query = '{ webhookDeliveries(webhook: "postsForTests", take: 5) { id messageId state attempts lastStatus model kind } }';
     expect((await t.gql(query)).errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
     expect((await t.gql(query, {}, as(author))).errors?.[0]?.extensions.code).toBe('FORBIDDEN');
     const admin = await eventually(async () => { const r = await t.gql(query, {}, as(author, ['admin'])); return r.data?.webhookDeliveries.some((d: { state: string }) => d.state === 'delivered') && r; });
