@@ -48,6 +48,8 @@ export async function startDevServer(io: Io, env: NodeJS.ProcessEnv = process.en
       const previous = current;
       current = next;
       await previous?.stop();
+      // The dev server serves without app.start(): the app code's jobs, schedules and webhooks start here.
+      await next.startWorkers();
       cpSync(join(outDir, config.provider), join(config.generatedDir, config.provider), { recursive: true });
       // The previous generation's folder (not simply n-1: failed saves leave gaps).
       if (servingDir) rmSync(servingDir, { recursive: true, force: true });
