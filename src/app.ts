@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import type { GraphQLSchema } from 'graphql';
@@ -6,10 +6,20 @@ import { createAccessPolicy, resolveRules, trustedClient, unruledModelsWarning }
 import { createAuth, createOutbox, createSmtpMailer, type Auth, type AuthOverrides, type Mailer } from './auth/index.ts';
 import type { Config } from './config/index.ts';
 import { createDb, loadGenerated, pushSchema, type DbClient, type Generated, type QueryEvent } from './db/index.ts';
-import { applyFieldAuth, buildAppCode, type CairnFunctions } from './extend/index.ts';
-import { createCairnYoga, createContextFactory, createWebSocketServer, userViewerLookup, type CairnYoga } from './http/index.ts';
-import type { JobsRuntime } from './jobs/index.ts';
 import type { WriteObserver } from './events/index.ts';
+import { applyFieldAuth, buildAppCode, type CairnFunctions } from './extend/index.ts';
+import {
+  createCairnYoga,
+  createContextFactory,
+  createGracefulServer,
+  createLogger,
+  createReadinessCheck,
+  createWebSocketServer,
+  userViewerLookup,
+  type CairnYoga,
+  type Logger,
+} from './http/index.ts';
+import type { JobsRuntime } from './jobs/index.ts';
 import { buildSchema, type SchemaExtension, type Viewer } from './schema/index.ts';
 import type { Plugin } from 'graphql-yoga';
 
@@ -19,7 +29,9 @@ export interface AppOptions {
   generated?: Generated;
   /** Receives every SQL statement (tests and benchmarks count them). */
   onQuery?: (event: QueryEvent) => void;
-  /** Where unexpected errors go. @default console.error */
+  /** The server log (requests, shutdown steps, unexpected errors). @default pino at `config.logLevel` on stdout */
+  logger?: Logger;
+  /** Where unexpected errors go. @default the logger, at error level with the stack */
   logError?: (error: unknown) => void;
   /** Replaces parts of auth: the clock, the mailer, the throttling store (tests, embedders). */
   auth?: AuthOverrides;
@@ -33,19 +45,19 @@ export interface AppOptions {
    * act as a given user. It replaces authentication only; the access rules still apply.
    */
   resolveViewer?: (request: Request, connectionParams?: Record<string, unknown>) => Promise<Viewer | null>;
-  /** Where boot warnings go (e.g. models without access rules). @default console.warn */
+  /** Where boot warnings go (e.g. models without access rules). @default the logger, at warn level */
   warn?: (message: string) => void;
+  /** What reacts to every write through `ctx.db`: change events after COMMIT, hooks and outbox rows inside the transaction (see WriteObserver). @default [] */
+  observers?: WriteObserver[];
   /**
-   * The app's own code (custom fields, jobs, schedules, routes, plugins): the same object
-   * `functions/index.ts` exports. @default loaded from `config.functionsPath` when that file exists
+   * The app's own code (custom fields, jobs, schedules, routes, plugins, hooks, webhooks): the same
+   * object `functions/index.ts` exports. @default loaded from `config.functionsPath` when that file exists
    */
   functions?: CairnFunctions;
   /** More schema extensions after auth's and the app's (embedders). @default [] */
   extensions?: SchemaExtension[];
   /** More yoga plugins after Cairn's and the app's (embedders). @default [] */
   plugins?: Plugin<any>[];
-  /** What reacts to every write through `ctx.db`: change events after COMMIT, hooks and outbox rows inside the transaction (see WriteObserver). @default [] */
-  observers?: WriteObserver[];
 }
 
 export interface App {
@@ -55,29 +67,38 @@ export interface App {
   yoga: CairnYoga;
   /** Sign-in and sessions; null when the schema declares no auth models. `auth.outbox` holds dev/test e-mail. */
   auth: Auth | null;
+  /** Serves HTTP and, on the same port, graphql-ws WebSocket connections. */
+  server: Server;
+  logger: Logger;
   /** The job queue and schedules; null when the app defines no jobs. */
   jobs: JobsRuntime | null;
   /** Write observers of the app's code (model hooks, webhook outbox), in the order the write path calls them. */
   observers: WriteObserver[];
-  /** Starts the job workers and schedules (`start()` does it too; `cairn dev` serves without `start`). */
+  /** Starts the job workers, schedules and webhook deliveries (`start()` does it too; `cairn dev` serves without `start`). */
   startWorkers(): Promise<void>;
-  /** Serves HTTP and, on the same port, graphql-ws WebSocket connections. */
-  server: Server;
   /** Listens on `config.port` (0 picks a free port) and resolves with the bound port. */
   start(): Promise<{ port: number; url: string }>;
-  stop(): Promise<void>;
+  /**
+   * Stops serving: no new connections, WebSockets closed with 1001, running requests finish (their
+   * keep-alive sockets told `Connection: close`) for up to `timeoutMs`, then the database closes.
+   * Each step is logged. @default timeoutMs 0 (cut at once: tests)
+   */
+  stop(options?: { timeoutMs?: number }): Promise<void>;
 }
 
 /** The composition root: everything a running Cairn consists of, in the order it is built. */
 export async function buildApp(options: AppOptions): Promise<App> {
-  const { config, generated: given, onQuery, logError, auth: authOverrides, warn = console.warn } = options;
+  const { config, generated: given, onQuery, auth: authOverrides } = options;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const logError = options.logError ?? ((error: unknown) => logger.error({ err: error }, 'unexpected error'));
+  const warn = options.warn ?? ((message: string) => logger.warn(message));
   const generated = given ?? (await loadGenerated(config.generatedDir, config.provider));
   const schemaFile = existsSync(config.schemaPath) ? { path: config.schemaPath, text: readFileSync(config.schemaPath, 'utf8') } : undefined;
   const rules = resolveRules(generated.datamodel, { schema: schemaFile });
   const unruled = unruledModelsWarning(rules);
   if (unruled && options.access !== 'trusted') warn(unruled);
   if (config.syncSchema === 'push') await pushSchema({ databaseUrl: config.databaseUrl, schemaPath: generated.schemaPath });
-  const db = createDb({ databaseUrl: config.databaseUrl, generated, poolSize: config.dbPoolSize, onQuery });
+  const db = createDb({ databaseUrl: config.databaseUrl, generated, poolSize: config.dbPoolSize, statementTimeoutMs: config.limits.requestTimeoutMs, onQuery });
   // The app's own code: custom fields, routes, jobs, schedules, hooks, webhooks (src/extend). Its
   // server-side writes (jobs, after hooks) go through the capturing trusted client made below.
   let trustedDb: DbClient = db;
@@ -96,6 +117,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     maxPageSize: config.maxPageSize,
     dbNull: generated.Prisma.DbNull,
     rules,
+    // Trusted mode (CRUD generator tests) has no rules at all, so it keeps every column writable.
+    readOnlyFields: options.access === 'trusted' ? undefined : auth?.readOnlyFields,
     extensions: [auth?.extendSchema, appCode.extension, ...(options.extensions ?? [])].filter((extension) => extension !== undefined),
   });
   applyFieldAuth(schema);
@@ -109,21 +132,23 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const yoga = createCairnYoga({
     schema,
     context,
-    isReady: async () => {
-      await db.$queryRawUnsafe('SELECT 1');
-      return true;
-    },
+    isReady: createReadinessCheck({ db, provider: config.provider, datamodel: generated.datamodel, migrationsDir: config.migrationsDir }),
     development: config.env !== 'production',
     // GraphiQL's assets come from the npm package, not a CDN (works air-gapped); ~50 MB, so only when on.
     graphiql: config.graphiql && (await import('@graphql-yoga/render-graphiql')).renderGraphiQL,
     logError,
+    logger,
     datamodel: generated.datamodel,
     auth,
     maxBodyBytes: config.maxBodyBytes,
+    limits: config.limits,
+    maxPageSize: config.maxPageSize,
     plugins: [...appCode.plugins(context), ...(options.plugins ?? [])],
   });
-  const server = createServer(yoga);
-  const websocket = createWebSocketServer({ server, yoga });
+  const http = createGracefulServer(yoga);
+  let stopping: Promise<void> | undefined;
+  const server = http.server;
+  const websocket = createWebSocketServer({ server, yoga, limits: config.limits, trustProxy: config.trustProxy });
 
   return {
     config,
@@ -131,9 +156,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     db,
     yoga,
     auth,
+    server,
+    logger,
     jobs: appCode.queue,
     observers: appCode.observers,
-    server,
     startWorkers: () => appCode.startWorkers(),
     start: async () => {
       await appCode.startWorkers();
@@ -145,14 +171,26 @@ export async function buildApp(options: AppOptions): Promise<App> {
         });
       });
     },
-    async stop() {
-      // Running jobs finish (or are released for another instance) before the database goes.
-      await appCode.stopWorkers();
-      await websocket.close();
-      auth?.close();
-      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await db.$disconnect();
+    stop({ timeoutMs = 0 } = {}) {
+      // Idempotent: a signal during a test's own stop (or two signals) share one shutdown.
+      return (stopping ??= shutdown(timeoutMs));
     },
   };
+
+  async function shutdown(timeoutMs: number): Promise<void> {
+    const graceful = timeoutMs > 0;
+    const step = (message: string, fields: object = {}) => graceful && logger.info(fields, `shutdown: ${message}`);
+    step('stopped accepting connections', { inFlight: http.inFlight, timeoutMs });
+    const drained = http.drain(timeoutMs);
+    const sockets = await websocket.close();
+    step('closed WebSocket connections (1001 going away)', { sockets });
+    const finished = await drained;
+    step(finished ? 'running requests finished' : 'deadline reached: cut the remaining connections', { inFlight: http.inFlight });
+    // Running jobs finish (or are released to another instance) before the database closes.
+    await appCode.stopWorkers();
+    step('job workers and webhook deliveries stopped');
+    auth?.close();
+    await db.$disconnect();
+    step('database closed; done');
+  }
 }

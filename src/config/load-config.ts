@@ -1,7 +1,10 @@
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { providerOf, type Provider } from '../db/provider.ts';
 import { loadAuthConfig, type AuthConfig } from './auth-config.ts';
 import { boolean, integer, oneOf, type Env } from './env-values.ts';
+import { loadLimitsConfig, type LimitsConfig } from './limits-config.ts';
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Cairn's whole configuration, validated once at boot and frozen. */
 export interface Config extends AuthConfig {
@@ -34,8 +37,17 @@ export interface Config extends AuthConfig {
   /** `CAIRN_ADMIN_ROLE`: the role that may send `x-cairn-run-as`. Rules grant it nothing unless they say so. @default "admin" */
   adminRole: string;
   /**
+   * `CAIRN_MIGRATIONS_DIR`: the migrations folder. When it holds a `migration_lock.toml`, `/ready`
+   * fails while a migration in it is not applied. @default "<schema folder>/migrations"
+   */
+  migrationsDir: string;
+  /** `LOG_LEVEL`: pino's level for the server log (one JSON line per request at `info`). @default "info", "silent" when NODE_ENV=test */
+  logLevel: (typeof logLevels)[number];
+  /** Operation, input, time and WebSocket limits (README "Security limits"). */
+  limits: LimitsConfig;
+  /**
    * `CAIRN_FUNCTIONS`: the app's own code (custom fields, jobs, schedules, routes, hooks, webhooks);
-   * skipped when the file does not exist, off when set empty. @default "functions/index.ts"
+   * skipped when the file does not exist, off when set empty. @default "<schema folder>/../functions/index.ts" (`functions/index.ts` beside `prisma/`)
    */
   functionsPath: string | null;
   /** `CAIRN_JOBS_POLL_MS`: how often idle job workers look for due jobs (pg-boss: at least 500). @default 500 */
@@ -47,13 +59,14 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   const mode = oneOf('NODE_ENV', env.NODE_ENV ?? 'development', ['development', 'production', 'test'] as const);
   const databaseUrl = overrides.databaseUrl ?? env.DATABASE_URL ?? 'file:./data/cairn.db';
   const port = overrides.port ?? integer('PORT', env.PORT, 4000, 0, 65535);
+  const schemaPath = resolve(env.CAIRN_SCHEMA ?? 'prisma/schema.prisma');
   const config: Config = {
     env: mode,
     port,
     host: env.HOST ?? '0.0.0.0',
     databaseUrl,
     provider: providerOf(databaseUrl),
-    schemaPath: resolve(env.CAIRN_SCHEMA ?? 'prisma/schema.prisma'),
+    schemaPath,
     generatedDir: resolve(env.CAIRN_GENERATED_DIR ?? 'src/generated'),
     syncSchema: oneOf('CAIRN_SYNC_SCHEMA', env.CAIRN_SYNC_SCHEMA ?? (mode === 'production' ? 'off' : 'push'), [
       'push',
@@ -64,7 +77,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     dbPoolSize: integer('CAIRN_DB_POOL_SIZE', env.CAIRN_DB_POOL_SIZE, 10, 1, 1000),
     graphiql: boolean('CAIRN_GRAPHIQL', env.CAIRN_GRAPHIQL, mode !== 'production'),
     adminRole: env.CAIRN_ADMIN_ROLE || 'admin',
-    functionsPath: env.CAIRN_FUNCTIONS === '' ? null : resolve(env.CAIRN_FUNCTIONS ?? 'functions/index.ts'),
+    migrationsDir: resolve(env.CAIRN_MIGRATIONS_DIR || join(dirname(schemaPath), 'migrations')),
+    logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL || (mode === 'test' ? 'silent' : 'info'), logLevels),
+    limits: loadLimitsConfig(env, mode === 'production'),
+    functionsPath: env.CAIRN_FUNCTIONS === '' ? null : resolve(env.CAIRN_FUNCTIONS ?? join(dirname(schemaPath), '..', 'functions', 'index.ts')),
     jobsPollMs: integer('CAIRN_JOBS_POLL_MS', env.CAIRN_JOBS_POLL_MS, 500, 10, 60_000),
     ...loadAuthConfig(env, port),
     ...overrides,

@@ -7,7 +7,7 @@ import { eventually } from '../jobs/queue-harness.ts';
 import { createReceiver } from '../jobs/webhook-receiver.ts';
 import { createFunctionsApp } from './functions-app.ts';
 
-const exampleFunctions = fileURLToPath(new URL('../../functions/index.ts', import.meta.url));
+const exampleFunctions = fileURLToPath(new URL('../../examples/blog/functions/index.ts', import.meta.url));
 const secret = `whsec_${Buffer.from('example-app-secret-0123456789').toString('base64')}`;
 
 /** The example app as it ships: prisma/schema.prisma plus functions/index.ts, with its webhook's variables set. */

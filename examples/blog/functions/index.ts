@@ -1,6 +1,7 @@
 // The example app's own code (a blog): what Cairn runs beside the API generated from
-// prisma/schema.prisma. Cairn loads this file at boot (CAIRN_FUNCTIONS, default functions/index.ts).
-import { badInput, defineFunctions, notFound } from '../src/extend/index.ts';
+// prisma/schema.prisma beside it. Cairn loads this file at boot (CAIRN_FUNCTIONS; by default
+// functions/index.ts next to the schema's prisma/ folder).
+import { badInput, defineFunctions, notFound } from '../../../src/extend/index.ts';
 
 export default defineFunctions({
   schema(builder) {
