@@ -3,10 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import type { GraphQLSchema } from 'graphql';
 import { createAccessPolicy, resolveRules, trustedClient, unruledModelsWarning } from './access/index.ts';
-import { createAuth, createOutbox, createSmtpMailer, type Auth, type AuthOverrides, type Mailer } from './auth/index.ts';
+import { authWriteObserver, createAuth, createOutbox, createSmtpMailer, type Auth, type AuthOverrides, type Mailer } from './auth/index.ts';
 import type { Config } from './config/index.ts';
 import { createDb, loadGenerated, pushSchema, type DbClient, type Generated, type QueryEvent } from './db/index.ts';
-import type { WriteObserver } from './events/index.ts';
 import { applyFieldAuth, buildAppCode, type CairnFunctions } from './extend/index.ts';
 import {
   createCairnYoga,
@@ -19,9 +18,11 @@ import {
   type CairnYoga,
   type Logger,
 } from './http/index.ts';
+import type { WriteObserver } from './events/index.ts';
 import type { JobsRuntime } from './jobs/index.ts';
 import { buildSchema, type SchemaExtension, type Viewer } from './schema/index.ts';
 import type { Plugin } from 'graphql-yoga';
+import { createFileStorage, loadStorageConfig, type FileStorage, type Storage, type StorageConfig } from './storage/index.ts';
 
 export interface AppOptions {
   config: Readonly<Config>;
@@ -49,6 +50,8 @@ export interface AppOptions {
   warn?: (message: string) => void;
   /** What reacts to every write through `ctx.db`: change events after COMMIT, hooks and outbox rows inside the transaction (see WriteObserver). @default [] */
   observers?: WriteObserver[];
+  /** File storage: its configuration (@default from the environment, README "Files") and a driver replacing the configured one (tests). */
+  storage?: { config?: StorageConfig; driver?: Storage; now?: () => number };
   /**
    * The app's own code (custom fields, jobs, schedules, routes, plugins, hooks, webhooks): the same
    * object `functions/index.ts` exports. @default loaded from `config.functionsPath` when that file exists
@@ -65,6 +68,8 @@ export interface App {
   schema: GraphQLSchema;
   db: DbClient;
   yoga: CairnYoga;
+  /** File fields' storage (uploads, links, clean-up); null when the schema declares no `@file` field. */
+  files: FileStorage | null;
   /** Sign-in and sessions; null when the schema declares no auth models. `auth.outbox` holds dev/test e-mail. */
   auth: Auth | null;
   /** Serves HTTP and, on the same port, graphql-ws WebSocket connections. */
@@ -99,12 +104,20 @@ export async function buildApp(options: AppOptions): Promise<App> {
   if (unruled && options.access !== 'trusted') warn(unruled);
   if (config.syncSchema === 'push') await pushSchema({ databaseUrl: config.databaseUrl, schemaPath: generated.schemaPath });
   const db = createDb({ databaseUrl: config.databaseUrl, generated, poolSize: config.dbPoolSize, statementTimeoutMs: config.limits.requestTimeoutMs, onQuery });
+  const files = createFileStorage({
+    datamodel: generated.datamodel,
+    db,
+    config: options.storage?.config ?? loadStorageConfig(process.env, { publicUrl: config.publicUrl, production: config.env === 'production' }),
+    storage: options.storage?.driver,
+    now: options.storage?.now,
+    logError,
+  });
   // The app's own code: custom fields, routes, jobs, schedules, hooks, webhooks (src/extend). Its
   // server-side writes (jobs, after hooks) go through the capturing trusted client made below.
   let trustedDb: DbClient = db;
   let mailer: Mailer | undefined;
   const appCode = await buildAppCode({ config, db, trustedDb: () => trustedDb, mailer: () => (mailer ??= resolveMailer()), datamodel: generated.datamodel, functions: options.functions, logError, warn });
-  const observers = [...appCode.observers, ...(options.observers ?? [])];
+  const observers = [authWriteObserver(generated.datamodel), ...appCode.observers, ...(options.observers ?? []), files?.observer].filter((observer) => observer !== undefined);
   const access = options.access === 'trusted' ? 'trusted' : createAccessPolicy({ rules, explain: config.env !== 'production', observers, onObserverError: logError });
   if (access !== 'trusted') trustedDb = access.sudo(db);
   const clientFor = (viewer: Viewer) => (access === 'trusted' ? trustedClient(db, viewer) : access.clientFor(db, viewer));
@@ -119,8 +132,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     rules,
     // Trusted mode (CRUD generator tests) has no rules at all, so it keeps every column writable.
     readOnlyFields: options.access === 'trusted' ? undefined : auth?.readOnlyFields,
-    extensions: [auth?.extendSchema, appCode.extension, ...(options.extensions ?? [])].filter((extension) => extension !== undefined),
+    extensions: [auth?.extendSchema, files?.extendSchema, appCode.extension, ...(options.extensions ?? [])].filter((extension) => extension !== undefined),
+    fieldTypes: files?.fieldTypes,
   });
+  files?.wrapSchema(schema);
   applyFieldAuth(schema);
   const context = createContextFactory({
     db,
@@ -129,10 +144,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
     runAs: userViewerLookup(db, generated.datamodel, config.adminRole),
     jobs: appCode.jobs,
   });
+  let stopping: Promise<void> | undefined;
   const yoga = createCairnYoga({
     schema,
     context,
-    isReady: createReadinessCheck({ db, provider: config.provider, datamodel: generated.datamodel, migrationsDir: config.migrationsDir }),
+    isReady: createReadinessCheck({ db, provider: config.provider, datamodel: generated.datamodel, migrationsDir: config.migrationsDir, stopping: () => !!stopping }),
     development: config.env !== 'production',
     // GraphiQL's assets come from the npm package, not a CDN (works air-gapped); ~50 MB, so only when on.
     graphiql: config.graphiql && (await import('@graphql-yoga/render-graphiql')).renderGraphiQL,
@@ -143,10 +159,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     maxBodyBytes: config.maxBodyBytes,
     limits: config.limits,
     maxPageSize: config.maxPageSize,
-    plugins: [...appCode.plugins(context), ...(options.plugins ?? [])],
+    plugins: files?.plugins(schema),
+    appPlugins: [...appCode.plugins(context), ...(options.plugins ?? [])],
   });
   const http = createGracefulServer(yoga);
-  let stopping: Promise<void> | undefined;
   const server = http.server;
   const websocket = createWebSocketServer({ server, yoga, limits: config.limits, trustProxy: config.trustProxy });
 
@@ -155,6 +171,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     schema,
     db,
     yoga,
+    files,
     auth,
     server,
     logger,
@@ -190,6 +207,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     await appCode.stopWorkers();
     step('job workers and webhook deliveries stopped');
     auth?.close();
+    await files?.close();
     await db.$disconnect();
     step('database closed; done');
   }

@@ -35,19 +35,24 @@ export interface YogaOptions {
   limits: LimitsConfig;
   /** The page cap lists apply (the cost model's size for a list without `take`/`first`). */
   maxPageSize: number;
-  /** Plugins after Cairn's own: the app's routes and yoga plugins (src/extend), an embedder's. @default [] */
-  plugins?: (Plugin<any> | undefined)[];
+  /** Features' own plugins (file uploads and the storage routes), run before the body-size limit. @default [] */
+  plugins?: Plugin[];
+  /** The app's routes and yoga plugins (src/extend) and an embedder's, after Cairn's own. @default [] */
+  appPlugins?: (Plugin<any> | undefined)[];
 }
 
 export type CairnYoga = YogaServerInstance<Record<string, unknown>, Context>;
 
-/** graphql-yoga at /graphql with /health (process up) and /ready (database reachable). */
+/**
+ * graphql-yoga at /graphql with /health (process up) and /ready (schema in the database). Plugins
+ * in order: the request log sees every request, error codes and limits come before anything runs.
+ */
 export function createCairnYoga(options: YogaOptions): CairnYoga {
-  const { auth } = options;
-  const { logger } = options;
+  const { auth, logger } = options;
   const plugins = [
     useRequestLog(logger),
     useErrorCodes({ suggestions: options.limits.suggestions }),
+    ...(options.plugins ?? []),
     useBodySizeLimit(options.maxBodyBytes),
     useOperationLimits({ limits: options.limits, maxPageSize: options.maxPageSize }),
     useRequestDeadline(options.limits.requestTimeoutMs),
@@ -55,7 +60,7 @@ export function createCairnYoga(options: YogaOptions): CairnYoga {
     auth?.plugins.clientAddress,
     auth?.plugins.sessionCookies,
     auth?.plugins.oauthRoutes,
-    ...(options.plugins ?? []),
+    ...(options.appPlugins ?? []),
   ].filter((plugin): plugin is Plugin => Boolean(plugin));
   return createYoga<Record<string, unknown>, Context>({
     schema: options.schema,
@@ -69,7 +74,8 @@ export function createCairnYoga(options: YogaOptions): CairnYoga {
     // WebSocket operations come through yoga.getEnveloped with their connection params.
     context: ({ request, connectionParams }) => options.context(request, connectionParams as Record<string, unknown> | undefined),
     // With cookies in play, only trusted origins may read responses; otherwise yoga's default (any).
-    cors: auth ? { origin: auth.trustedOrigins, credentials: true } : undefined,
+    // Browsers may read the request id and when to retry (SERVICE_UNAVAILABLE, RATE_LIMITED).
+    cors: { ...(auth && { origin: auth.trustedOrigins, credentials: true }), exposedHeaders: ['x-request-id', 'retry-after'] },
     maskedErrors: {
       maskError: createMaskError({
         development: options.development,

@@ -11,6 +11,7 @@ import { printSchemaCommand } from './print-schema.ts';
 import { rulesCommand } from './rules.ts';
 import { seedCommand } from './seed.ts';
 import { startCommand } from './start.ts';
+import { storageGcCommand } from './storage-gc.ts';
 import { usersCreateCommand } from './users-create.ts';
 import { webhooksReplayCommand } from './webhooks-replay.ts';
 
@@ -29,5 +30,6 @@ export const commands: Command[] = [
   seedCommand,
   usersCreateCommand,
   rulesCommand,
+  storageGcCommand,
   webhooksReplayCommand,
 ];
