@@ -17,7 +17,12 @@ describeEachProvider('app code: custom fields, routes, plugins', (provider) => {
 
   beforeAll(async () => {
     t = await createFunctionsApp(provider);
+    // Production refuses to boot without a storage secret (read from the process environment).
+    const storageSecret = process.env.CAIRN_STORAGE_SECRET;
+    process.env.CAIRN_STORAGE_SECRET = 'functions-suite-storage-secret-0123456789';
     prod = await createFunctionsApp(provider, { NODE_ENV: 'production', CAIRN_SYNC_SCHEMA: 'push', PUBLIC_URL: 'http://cairn.test', CAIRN_GRAPHIQL: 'false' }, logged);
+    if (storageSecret === undefined) delete process.env.CAIRN_STORAGE_SECRET;
+    else process.env.CAIRN_STORAGE_SECRET = storageSecret;
     const db = t.app.db;
     author = (await db.user.create({ data: { email: 'author@example.com' } })).id;
     other = (await db.user.create({ data: { email: 'other@example.com' } })).id;
