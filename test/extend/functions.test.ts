@@ -16,6 +16,7 @@ describeEachProvider('app code: custom fields, routes, plugins', (provider) => {
   let draft: number;
 
   beforeAll(async () => {
+    runs.splice(0); // shared by the suites of both providers (one process); row ids repeat
     t = await createFunctionsApp(provider);
     // Production refuses to boot without a storage secret (read from the process environment).
     const storageSecret = process.env.CAIRN_STORAGE_SECRET;
