@@ -5,7 +5,7 @@ import type { GraphQLSchema } from 'graphql';
 import { createAccessPolicy, resolveRules, trustedClient, unruledModelsWarning } from './access/index.ts';
 import { authWriteObserver, createAuth, createOutbox, createSmtpMailer, type Auth, type AuthOverrides, type Mailer } from './auth/index.ts';
 import type { Config } from './config/index.ts';
-import { createDb, loadGenerated, pushSchema, type DbClient, type Generated, type QueryEvent } from './db/index.ts';
+import { createDb, loadCurrentGenerated, pushSchema, type DbClient, type Generated, type QueryEvent } from './db/index.ts';
 import { applyFieldAuth, buildAppCode, type CairnFunctions } from './extend/index.ts';
 import {
   createCairnYoga,
@@ -97,7 +97,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const logError = options.logError ?? ((error: unknown) => logger.error({ err: error }, 'unexpected error'));
   const warn = options.warn ?? ((message: string) => logger.warn(message));
-  const generated = given ?? (await loadGenerated(config.generatedDir, config.provider));
+  const generated = given ?? (await loadCurrentGenerated({ ...config, whenStale: config.env === 'production' ? 'refuse' : 'regenerate', warn }));
   const schemaFile = existsSync(config.schemaPath) ? { path: config.schemaPath, text: readFileSync(config.schemaPath, 'utf8') } : undefined;
   const rules = resolveRules(generated.datamodel, { schema: schemaFile });
   const unruled = unruledModelsWarning(rules);

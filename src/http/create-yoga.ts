@@ -9,6 +9,7 @@ import { exampleQuery } from './example-query.ts';
 import { createMaskError } from './mask-error.ts';
 import { useBodySizeLimit } from './use-body-size-limit.ts';
 import { useErrorCodes } from './use-error-codes.ts';
+import { renderGraphiQLPage, useResponseDelivery } from './use-response-delivery.ts';
 import { useOperationLimits } from './use-operation-limits.ts';
 import { useRequestDeadline } from './use-request-deadline.ts';
 import type { LimitsConfig } from '../config/index.ts';
@@ -61,6 +62,7 @@ export function createCairnYoga(options: YogaOptions): CairnYoga {
     auth?.plugins.sessionCookies,
     auth?.plugins.oauthRoutes,
     ...(options.appPlugins ?? []),
+    ...useResponseDelivery(options),
   ].filter((plugin): plugin is Plugin => Boolean(plugin));
   return createYoga<Record<string, unknown>, Context>({
     schema: options.schema,
@@ -70,7 +72,7 @@ export function createCairnYoga(options: YogaOptions): CairnYoga {
     // Replaced by useBodySizeLimit (same limit, without re-streaming every body).
     maxRequestBodySize: false,
     graphiql: options.graphiql ? { title: 'Cairn', defaultQuery: exampleQuery(options.schema) } : false,
-    ...(options.graphiql && { renderGraphiQL: options.graphiql }),
+    ...(options.graphiql && { renderGraphiQL: renderGraphiQLPage }),
     // WebSocket operations come through yoga.getEnveloped with their connection params.
     context: ({ request, connectionParams }) => options.context(request, connectionParams as Record<string, unknown> | undefined),
     // With cookies in play, only trusted origins may read responses; otherwise yoga's default (any).

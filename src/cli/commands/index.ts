@@ -2,6 +2,7 @@ import type { Command } from '../command.ts';
 import { dbPushCommand } from './db-push.ts';
 import { devCommand } from './dev.ts';
 import { generateCommand } from './generate.ts';
+import { initCommand } from './init.ts';
 import { migrateDeployCommand } from './migrate-deploy.ts';
 import { migrateDevCommand } from './migrate-dev.ts';
 import { migrateResetCommand } from './migrate-reset.ts';
@@ -17,6 +18,7 @@ import { webhooksReplayCommand } from './webhooks-replay.ts';
 
 /** Every `cairn` command, in the order `cairn --help` lists them. */
 export const commands: Command[] = [
+  initCommand,
   startCommand,
   devCommand,
   generateCommand,
