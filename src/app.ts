@@ -3,10 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import type { GraphQLSchema } from 'graphql';
 import { createAccessPolicy, resolveRules, trustedClient, unruledModelsWarning } from './access/index.ts';
-import { authWriteObserver, createAuth, type Auth, type AuthOverrides } from './auth/index.ts';
+import { authWriteObserver, createAuth, createOutbox, createSmtpMailer, type Auth, type AuthOverrides, type Mailer } from './auth/index.ts';
 import type { Config, StorageConfig } from './config/index.ts';
 import { createEventBus, type EventBus } from './events/index.ts';
 import { createDb, loadCurrentGenerated, pushSchema, type DbClient, type Generated, type QueryEvent } from './db/index.ts';
+import { applyFieldAuth, buildAppCode, type CairnFunctions } from './extend/index.ts';
 import {
   createCairnYoga,
   createContextFactory,
@@ -19,8 +20,10 @@ import {
   type Logger,
 } from './http/index.ts';
 import type { WriteObserver } from './events/index.ts';
+import type { JobsRuntime } from './jobs/index.ts';
 import { createRealtime, type Realtime } from './realtime/index.ts';
-import { buildSchema, type Viewer } from './schema/index.ts';
+import { buildSchema, type SchemaExtension, type Viewer } from './schema/index.ts';
+import type { Plugin } from 'graphql-yoga';
 import { createFileStorage, type FileStorage, type Storage } from './storage/index.ts';
 
 export interface AppOptions {
@@ -53,6 +56,15 @@ export interface AppOptions {
   storage?: { config?: StorageConfig; driver?: Storage; now?: () => number };
   /** The bus change events travel on. @default Redis with `config.redisUrl`, otherwise in-process */
   bus?: EventBus;
+  /**
+   * The app's own code (custom fields, jobs, schedules, routes, plugins, hooks, webhooks): the same
+   * object `functions/index.ts` exports. @default loaded from `config.functionsPath` when that file exists
+   */
+  functions?: CairnFunctions;
+  /** More schema extensions after auth's and the app's (embedders). @default [] */
+  extensions?: SchemaExtension[];
+  /** More yoga plugins after Cairn's and the app's (embedders). @default [] */
+  plugins?: Plugin<any>[];
 }
 
 export interface App {
@@ -71,6 +83,12 @@ export interface App {
   /** Serves HTTP and, on the same port, graphql-ws WebSocket connections. */
   server: Server;
   logger: Logger;
+  /** The job queue and schedules; null when the app defines no jobs. */
+  jobs: JobsRuntime | null;
+  /** Write observers of the app's code (model hooks, webhook outbox), in the order the write path calls them. */
+  observers: WriteObserver[];
+  /** Starts the job workers, schedules and webhook deliveries (`start()` does it too; `cairn dev` serves without `start`). */
+  startWorkers(): Promise<void>;
   /** Listens on `config.port` (0 picks a free port) and resolves with the bound port. */
   start(): Promise<{ port: number; url: string }>;
   /**
@@ -115,10 +133,19 @@ export async function buildApp(options: AppOptions): Promise<App> {
     now: options.storage?.now,
     logError,
   });
-  const observers = [authWriteObserver(generated.datamodel), ...(options.observers ?? []), files?.observer, realtime.observer].filter((observer) => observer !== undefined);
+  // The app's own code: custom fields, routes, jobs, schedules, hooks, webhooks (src/extend). Its
+  // server-side writes (jobs, after hooks) go through the capturing trusted client made below.
+  let trustedDb: DbClient = db;
+  let mailer: Mailer | undefined;
+  const appCode = await buildAppCode({ config, db, trustedDb: () => trustedDb, mailer: () => (mailer ??= resolveMailer()), datamodel: generated.datamodel, functions: options.functions, logError, warn });
+  const observers = [authWriteObserver(generated.datamodel), ...appCode.observers, ...(options.observers ?? []), files?.observer, realtime.observer].filter((observer) => observer !== undefined);
   const access = options.access === 'trusted' ? 'trusted' : createAccessPolicy({ rules, explain: config.env !== 'production', observers, onObserverError: logError });
+  if (access !== 'trusted') trustedDb = access.sudo(db);
   const clientFor = (viewer: Viewer) => (access === 'trusted' ? trustedClient(db, viewer) : access.clientFor(db, viewer));
-  const auth = createAuth({ config, db: access === 'trusted' ? db : access.sudo(db), datamodel: generated.datamodel, clientFor, logError, warn, ...authOverrides });
+  const auth = createAuth({ config, db: trustedDb, datamodel: generated.datamodel, clientFor, logError, warn, ...authOverrides });
+  // App code mails like auth: its mailer, its outbox, or SMTP when auth is off.
+  const resolveMailer = (): Mailer =>
+    authOverrides?.mailer ?? auth?.outbox ?? (config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom }) : createOutbox({ log: config.env === 'development' ? console.info : undefined }));
   const schema = realtime.withLiveDirective(buildSchema({
     datamodel: generated.datamodel,
     maxPageSize: config.maxPageSize,
@@ -126,7 +153,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     rules,
     // Trusted mode (CRUD generator tests) has no rules at all, so it keeps every column writable.
     readOnlyFields: options.access === 'trusted' ? undefined : auth?.readOnlyFields,
-    extensions: [auth?.extendSchema, files?.extendSchema, realtime.extendSchema].filter((extension) => extension !== undefined),
+    extensions: [auth?.extendSchema, files?.extendSchema, realtime.extendSchema, appCode.extension, ...(options.extensions ?? [])].filter((extension) => extension !== undefined),
     fieldTypes: files?.fieldTypes,
   }));
   const contextFor = createContextFactory({
@@ -134,8 +161,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     access,
     resolveViewer: options.resolveViewer ?? auth?.resolveViewer,
     runAs: userViewerLookup(db, generated.datamodel, config.adminRole),
+    jobs: appCode.jobs,
   });
   files?.wrapSchema(schema);
+  applyFieldAuth(schema);
   let stopping: Promise<void> | undefined;
   const yoga = createCairnYoga({
     schema,
@@ -153,6 +182,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     maxPageSize: config.maxPageSize,
     plugins: files?.plugins(schema),
     streamingPlugins: realtime.plugins,
+    appPlugins: [...appCode.plugins(contextFor), ...(options.plugins ?? [])],
   });
   const http = createGracefulServer(yoga);
   const server = http.server;
@@ -169,14 +199,19 @@ export async function buildApp(options: AppOptions): Promise<App> {
     realtime,
     server,
     logger,
-    start: () =>
-      new Promise((resolve, reject) => {
+    jobs: appCode.queue,
+    observers: appCode.observers,
+    startWorkers: () => appCode.startWorkers(),
+    start: async () => {
+      await appCode.startWorkers();
+      return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
           const { port } = server.address() as AddressInfo;
           resolve({ port, url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql` });
         });
-      }),
+      });
+    },
     stop({ timeoutMs = 0 } = {}) {
       // Idempotent: a signal during a test's own stop (or two signals) share one shutdown.
       return (stopping ??= shutdown(timeoutMs));
@@ -194,6 +229,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     step('closed WebSocket connections (1001 going away)', { sockets });
     const finished = await drained;
     step(finished ? 'running requests finished' : 'deadline reached: cut the remaining connections', { inFlight: http.inFlight });
+    // Running jobs finish (or are released to another instance) before the database closes.
+    await appCode.stopWorkers();
+    step('job workers and webhook deliveries stopped');
     auth?.close();
     await files?.close();
     await bus.close();

@@ -50,6 +50,8 @@ export async function startDevServer(io: Io, env: NodeJS.ProcessEnv = process.en
       const previous = current;
       current = next;
       await previous?.stop();
+      // The dev server serves without app.start(): the app code's jobs, schedules and webhooks start here.
+      await next.startWorkers();
       cpSync(join(outDir, config.provider), join(config.generatedDir, config.provider), { recursive: true });
       // Codegen watchers and typed documents follow the served API, not the last `cairn generate`.
       const typed = await writeSdl({ generatedDir: config.generatedDir, schemaPath: config.schemaPath, cwd: process.cwd(), sdl: printSdl(next.schema) }).catch(

@@ -49,6 +49,13 @@ export interface Config extends AuthConfig, RealtimeConfig {
   limits: LimitsConfig;
   /** File storage: driver, secret, TTLs and upload limits (README "Files"). */
   storage: StorageConfig;
+  /**
+   * `CAIRN_FUNCTIONS`: the app's own code (custom fields, jobs, schedules, routes, hooks, webhooks);
+   * skipped when the file does not exist, off when set empty. @default "<schema folder>/../functions/index.ts" (`functions/index.ts` beside `prisma/`)
+   */
+  functionsPath: string | null;
+  /** `CAIRN_JOBS_POLL_MS`: how often idle job workers look for due jobs (pg-boss: at least 500). @default 500 */
+  jobsPollMs: number;
 }
 
 /** Reads and validates the configuration from the environment; `overrides` win (tests, CLI flags). */
@@ -78,6 +85,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL || (mode === 'test' ? 'silent' : 'info'), logLevels),
     limits: loadLimitsConfig(env, mode === 'production'),
     storage: loadStorageConfig(env, { publicUrl: env.PUBLIC_URL || `http://localhost:${port}`, production: mode === 'production' }),
+    functionsPath: env.CAIRN_FUNCTIONS === '' ? null : resolve(env.CAIRN_FUNCTIONS ?? join(dirname(schemaPath), '..', 'functions', 'index.ts')),
+    jobsPollMs: integer('CAIRN_JOBS_POLL_MS', env.CAIRN_JOBS_POLL_MS, 500, 10, 60_000),
     ...loadAuthConfig(env, port),
     ...loadRealtimeConfig(env),
     ...overrides,

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { withMigrationSession } from './migrate/index.ts';
+import { providerOf } from './provider.ts';
+import { systemTableFilters } from './system-tables.ts';
 
 export interface PushOptions {
   databaseUrl: string;
@@ -46,7 +48,7 @@ export async function pushSchema(options: PushOptions): Promise<PushResult> {
     const result = await engine.schemaPush({
       force: options.acceptDataLoss ?? false,
       schema: { files: [schema] },
-      filters: { externalTables: [], externalEnums: [] },
+      filters: systemTableFilters(providerOf(options.databaseUrl)),
     });
     if (result.unexecutable.length || (result.warnings.length && !options.acceptDataLoss)) {
       throw new SchemaPushError(result.warnings, result.unexecutable);

@@ -1,5 +1,6 @@
 import { trustedClient, type AccessPolicy } from '../access/index.ts';
 import type { DbClient } from '../db/index.ts';
+import type { Jobs } from '../jobs/index.ts';
 import type { Context, Viewer } from '../schema/index.ts';
 import { resolveRunAs, type RunAs } from './resolve-run-as.ts';
 
@@ -14,13 +15,15 @@ export interface ContextDeps {
   resolveViewer?: (request: Request, connectionParams?: Record<string, unknown>) => Promise<Viewer | null>;
   /** Lets admins act as another user with the `x-cairn-run-as` header; off when omitted. */
   runAs?: RunAs;
+  /** `ctx.jobs`, the app's job queue. */
+  jobs: Jobs;
 }
 
 /**
  * The one place a request context is built. HTTP passes the request; WebSocket passes the upgrade
  * request and the connection params, so both transports authenticate and scope data alike.
  */
-export function createContextFactory({ db, access, resolveViewer, runAs }: ContextDeps) {
+export function createContextFactory({ db, access, resolveViewer, runAs, jobs }: ContextDeps) {
   return async (request: Request, connectionParams?: Record<string, unknown>): Promise<Context> => {
     const signedIn = resolveViewer ? await resolveViewer(request, connectionParams) : null;
     const viewer = await resolveRunAs(runAs, signedIn, request, connectionParams);
@@ -28,6 +31,7 @@ export function createContextFactory({ db, access, resolveViewer, runAs }: Conte
       db: access === 'trusted' ? trustedClient(db, viewer) : access.clientFor(db, viewer),
       viewer,
       request,
+      jobs,
     };
   };
 }

@@ -41,6 +41,8 @@ export interface YogaOptions {
   plugins?: Plugin[];
   /** Streaming plugins (realtime: subscription limits, live queries, graphql-sse), after the operation limits. @default [] */
   streamingPlugins?: Plugin<Record<string, unknown>, Context>[];
+  /** The app's routes and yoga plugins (src/extend) and an embedder's, after Cairn's own. @default [] */
+  appPlugins?: (Plugin<any> | undefined)[];
 }
 
 export type CairnYoga = YogaServerInstance<Record<string, unknown>, Context>;
@@ -64,6 +66,7 @@ export function createCairnYoga(options: YogaOptions): CairnYoga {
     auth?.plugins.oauthRoutes,
     useDeferStream(),
     ...(options.streamingPlugins ?? []),
+    ...(options.appPlugins ?? []),
     ...useResponseDelivery(options),
   ].filter((plugin): plugin is Plugin => Boolean(plugin));
   return createYoga<Record<string, unknown>, Context>({

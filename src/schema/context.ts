@@ -1,4 +1,5 @@
 import type { AccessClient, Viewer } from '../access/index.ts';
+import type { Jobs } from '../jobs/index.ts';
 
 export type { Viewer };
 
@@ -16,4 +17,6 @@ export interface Context {
   viewer: Viewer | null;
   /** The HTTP request (the upgrade request for WebSocket operations). */
   request: Request;
+  /** The job queue: `ctx.jobs.enqueue(name, payload, { runAt, key, retries })` (src/jobs). */
+  jobs: Jobs;
 }

@@ -14,6 +14,7 @@ import { seedCommand } from './seed.ts';
 import { startCommand } from './start.ts';
 import { storageGcCommand } from './storage-gc.ts';
 import { usersCreateCommand } from './users-create.ts';
+import { webhooksReplayCommand } from './webhooks-replay.ts';
 
 /** Every `cairn` command, in the order `cairn --help` lists them. */
 export const commands: Command[] = [
@@ -32,4 +33,5 @@ export const commands: Command[] = [
   usersCreateCommand,
   rulesCommand,
   storageGcCommand,
+  webhooksReplayCommand,
 ];

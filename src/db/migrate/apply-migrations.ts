@@ -2,6 +2,7 @@ import type { MigrationSession } from './open-migration-session.ts';
 import { failedMigrationSteps, MigrateError } from './migrate-error.ts';
 import { migrationList, readMigrations } from './migrations-folder.ts';
 import { summarizeMigration, type SchemaChange } from './summarize-migration.ts';
+import { systemTableFilters } from '../system-tables.ts';
 
 /** A migration applied by this run, with what its SQL changed. */
 export interface AppliedMigration {
@@ -19,7 +20,7 @@ export async function applyPendingMigrations(session: MigrationSession, migratio
   try {
     ({ appliedMigrationNames: names } = await session.engine.applyMigrations({
       migrationsList: migrationList(migrationsDir, session.provider),
-      filters: { externalTables: [], externalEnums: [] },
+      filters: systemTableFilters(session.provider),
     }));
   } catch (error) {
     // The wasm engine raises the bare database error; the failing migration is only named in its span trace.

@@ -1,6 +1,7 @@
 import type { SchemaContainer } from '@prisma/schema-engine-wasm';
 import type { MigrationSession } from './open-migration-session.ts';
 import { migrationList } from './migrations-folder.ts';
+import { systemTableFilters } from '../system-tables.ts';
 
 /** The outcome of comparing two schemas; `unknown` when the comparison could not run (e.g. no CREATEDB). */
 export type Drift =
@@ -8,7 +9,6 @@ export type Drift =
   | { status: 'drifted'; /** The engine's summary, e.g. "[+] Added tables\n  - Post" */ summary: string }
   | { status: 'unknown'; reason: string };
 
-const filters = { externalTables: [], externalEnums: [] };
 
 /**
  * Differences between the schema the migrations produce (replayed on a shadow database) and
@@ -30,7 +30,7 @@ export async function checkDrift(
           : { tag: 'schemaDatamodel', files: [target.schema] },
       script: false,
       exitCode: true,
-      filters,
+      filters: systemTableFilters(session.provider),
     });
     const summary = (stdout ?? '').trim();
     return !summary || /^No difference detected/i.test(summary) ? { status: 'none' } : { status: 'drifted', summary };

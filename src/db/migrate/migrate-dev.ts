@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { providerOf } from '../provider.ts';
+import { systemTableFilters } from '../system-tables.ts';
 import { applyPendingMigrations, type AppliedMigration } from './apply-migrations.ts';
 import { MigrateError } from './migrate-error.ts';
 import { nextMigrationName, slugifyMigrationName } from './migration-name.ts';
@@ -39,7 +40,6 @@ export interface MigrateDevResult {
   warnings: string[];
 }
 
-const filters = { externalTables: [], externalEnums: [] };
 
 /**
  * `prisma migrate dev`: applies pending migrations, writes a migration for the difference between
@@ -59,7 +59,7 @@ export async function migrateDev(options: MigrateDevOptions): Promise<MigrateDev
     // evaluateDataLoss and createMigration only work right after a devDiagnostic that found every
     // migration applied ("shadow DB must be provided through an external factory" otherwise).
     if (applied.length) await diagnose(session, dir);
-    const loss = await session.engine.evaluateDataLoss({ migrationsList: migrationList(dir, session.provider), schema: { files: [schema] }, filters });
+    const loss = await session.engine.evaluateDataLoss({ migrationsList: migrationList(dir, session.provider), schema: { files: [schema] }, filters: systemTableFilters(session.provider) });
     if (loss.unexecutableSteps.length) {
       throw new MigrateError('UNEXECUTABLE', `These changes cannot be executed:\n${loss.unexecutableSteps.map((s) => `  - ${s.message}`).join('\n')}`, [
         'Create the migration with `--create-only`, edit its SQL to handle the existing data, then run `cairn migrate dev` again.',
@@ -86,7 +86,7 @@ export async function migrateDev(options: MigrateDevOptions): Promise<MigrateDev
 
 /** Refuses to go on when the engine finds drift or a failed migration that needs a reset. */
 async function diagnose(session: MigrationSession, dir: string): Promise<void> {
-  const { action } = await session.engine.devDiagnostic({ migrationsList: migrationList(dir, session.provider), filters });
+  const { action } = await session.engine.devDiagnostic({ migrationsList: migrationList(dir, session.provider), filters: systemTableFilters(session.provider) });
   if (action.tag === 'reset') {
     throw new MigrateError('RESET_REQUIRED', `The database cannot be migrated as is: ${action.reason}`, [
       'On a development database: `cairn migrate reset` (drops all data, reapplies the migrations), then run this again.',
@@ -116,7 +116,7 @@ async function createMigration(session: MigrationSession, options: MigrateDevOpt
     migrationName: slugifyMigrationName(options.name ?? ''),
     migrationsList: migrationList(options.migrationsDir, session.provider),
     schema: { files: [schema] },
-    filters,
+    filters: systemTableFilters(session.provider),
   });
   const sql = output.migrationScript ?? '';
   const name = nextMigrationName(output.generatedMigrationName, readMigrations(options.migrationsDir).map((m) => m.name));

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { providerOf } from '../provider.ts';
+import { systemTableFilters } from '../system-tables.ts';
 import { checkDrift, type Drift } from './check-drift.ts';
 import { failedMigrationSteps } from './migrate-error.ts';
 import { assertLockedProvider, migrationList, readMigrations } from './migrations-folder.ts';
@@ -52,7 +53,7 @@ export async function migrateStatus(options: MigrateStatusOptions): Promise<Migr
       ? await session.engine.diagnoseMigrationHistory({
           migrationsList: migrationList(options.migrationsDir, session.provider),
           optInToShadowDatabase: false,
-          filters: { externalTables: [], externalEnums: [] },
+          filters: systemTableFilters(session.provider),
         })
       : undefined;
     const history = diagnosis?.history ?? null;

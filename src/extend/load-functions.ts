@@ -1,0 +1,34 @@
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import type { CairnFunctions } from './functions.ts';
+
+const known = ['schema', 'jobs', 'schedules', 'routes', 'plugins', 'hooks', 'webhooks'];
+
+/** Checks the shape of app code, naming the key and what arrived. */
+export function validateFunctions(functions: unknown, source: string): CairnFunctions {
+  if (!functions || typeof functions !== 'object') throw new Error(`${source}: expected \`export default defineFunctions({ … })\`, got ${functions === null ? 'null' : typeof functions}`);
+  const unknown = Object.keys(functions).filter((key) => !known.includes(key));
+  if (unknown.length) throw new Error(`${source}: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} (known: ${known.join(', ')})`);
+  const f = functions as Record<string, unknown>;
+  if (f.schema !== undefined && typeof f.schema !== 'function') throw new Error(`${source}: schema must be a function (builder, tools) => void, got ${typeof f.schema}`);
+  for (const key of ['routes', 'plugins']) {
+    if (f[key] !== undefined && !Array.isArray(f[key])) throw new Error(`${source}: ${key} must be an array, got ${typeof f[key]}`);
+  }
+  for (const key of ['jobs', 'schedules', 'hooks', 'webhooks']) {
+    if (f[key] !== undefined && (typeof f[key] !== 'object' || f[key] === null || Array.isArray(f[key]))) throw new Error(`${source}: ${key} must be an object keyed by name`);
+  }
+  return functions as CairnFunctions;
+}
+
+/**
+ * Imports the app's code (`CAIRN_FUNCTIONS`, default `functions/index.ts`) and returns its default
+ * export; none when the file does not exist. `version` makes a reload import a fresh copy of the
+ * entry file (`cairn dev`).
+ */
+export async function loadFunctions(path: string | null, version?: number): Promise<CairnFunctions> {
+  if (!path || !existsSync(path)) return {};
+  const url = pathToFileURL(path);
+  if (version !== undefined) url.searchParams.set('v', String(version));
+  const module = (await import(url.href)) as { default?: unknown };
+  return validateFunctions(module.default, path);
+}
