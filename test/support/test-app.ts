@@ -80,7 +80,13 @@ export async function createTestApp(
   const loaded = await loadGenerated(fixtures[fixture].generated, provider);
   // Suites about other things read nested lists without `take`; the cost limit has its own suite (test/http).
   // The example app's code (examples/blog/functions) is not every fixture's: suites opt in with CAIRN_FUNCTIONS.
-  const config = loadConfig({ NODE_ENV: 'test', CAIRN_MAX_COST: '1000000000', CAIRN_FUNCTIONS: '', ...env }, { databaseUrl, port: 0, host: '127.0.0.1', syncSchema: 'push' });
+  // Files go to a folder of the app's own, signed with a secret of its own (production requires one).
+  const filesDir = mkdtempSync(join(tmpdir(), 'cairn-files-'));
+  const storageEnv = { CAIRN_STORAGE_DIR: filesDir, CAIRN_STORAGE_SECRET: randomBytes(24).toString('hex') };
+  const config = loadConfig(
+    { NODE_ENV: 'test', CAIRN_MAX_COST: '1000000000', CAIRN_FUNCTIONS: '', ...storageEnv, ...env },
+    { databaseUrl, port: 0, host: '127.0.0.1', syncSchema: 'push' },
+  );
   const hasRules = [...resolveRules(loaded.datamodel).models.values()].some((m) => m.hasRules);
   const rules = options.rules ?? (hasRules || options.access ? 'fixture' : 'allow-all');
   const generated = rules === 'allow-all' ? { ...loaded, datamodel: allowAll(loaded.datamodel) } : loaded;
@@ -112,6 +118,7 @@ export async function createTestApp(
     async close() {
       await app.stop();
       await drop();
+      rmSync(filesDir, { recursive: true, force: true });
     },
   };
 }
