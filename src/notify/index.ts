@@ -1,0 +1,4 @@
+/** Push notifications: one provider per push service, each speaking its protocol directly. */
+export type { PushMessage, PushPlatform, PushProvider, PushProviderBaseOptions, PushResult, PushTarget, TokenTarget, WebPushTarget } from './push-provider.ts';
+export { parseRetryAfter } from './classify-http.ts';
+export { createWebPushProvider, webPushPayload, type WebPushProviderOptions } from './web-push-provider.ts';
