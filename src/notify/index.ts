@@ -2,3 +2,4 @@
 export type { PushMessage, PushPlatform, PushProvider, PushProviderBaseOptions, PushResult, PushTarget, TokenTarget, WebPushTarget } from './push-provider.ts';
 export { parseRetryAfter } from './classify-http.ts';
 export { createWebPushProvider, webPushPayload, type WebPushProviderOptions } from './web-push-provider.ts';
+export { createFcmProvider, fcmMessage, parseFcmServiceAccount, type FcmProviderOptions, type FcmServiceAccount } from './fcm-provider.ts';
