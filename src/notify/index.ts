@@ -3,3 +3,4 @@ export type { PushMessage, PushPlatform, PushProvider, PushProviderBaseOptions, 
 export { parseRetryAfter } from './classify-http.ts';
 export { createWebPushProvider, webPushPayload, type WebPushProviderOptions } from './web-push-provider.ts';
 export { createFcmProvider, fcmMessage, parseFcmServiceAccount, type FcmProviderOptions, type FcmServiceAccount } from './fcm-provider.ts';
+export { apnsPayload, createApnsProvider, type ApnsProviderOptions } from './apns-provider.ts';
