@@ -4,3 +4,4 @@ export { parseRetryAfter } from './classify-http.ts';
 export { createWebPushProvider, webPushPayload, type WebPushProviderOptions } from './web-push-provider.ts';
 export { createFcmProvider, fcmMessage, parseFcmServiceAccount, type FcmProviderOptions, type FcmServiceAccount } from './fcm-provider.ts';
 export { apnsPayload, createApnsProvider, type ApnsProviderOptions } from './apns-provider.ts';
+export { generateVapidKeys, vapidEnv } from './vapid-keys.ts';
