@@ -5,3 +5,4 @@ export { createWebPushProvider, webPushPayload, type WebPushProviderOptions } fr
 export { createFcmProvider, fcmMessage, parseFcmServiceAccount, type FcmProviderOptions, type FcmServiceAccount } from './fcm-provider.ts';
 export { apnsPayload, createApnsProvider, type ApnsProviderOptions } from './apns-provider.ts';
 export { generateVapidKeys, vapidEnv } from './vapid-keys.ts';
+export { createPushSender, loadPushConfig, type PushConfig, type PushSender } from './push-config.ts';
