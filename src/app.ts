@@ -5,6 +5,7 @@ import type { GraphQLSchema } from 'graphql';
 import { createAccessPolicy, resolveRules, trustedClient, unruledModelsWarning } from './access/index.ts';
 import { authWriteObserver, createAuth, type Auth, type AuthOverrides } from './auth/index.ts';
 import type { Config } from './config/index.ts';
+import { createEventBus, type EventBus } from './events/index.ts';
 import { createDb, loadCurrentGenerated, pushSchema, type DbClient, type Generated, type QueryEvent } from './db/index.ts';
 import {
   createCairnYoga,
@@ -18,6 +19,7 @@ import {
   type Logger,
 } from './http/index.ts';
 import type { WriteObserver } from './events/index.ts';
+import { createRealtime, type Realtime } from './realtime/index.ts';
 import { buildSchema, type Viewer } from './schema/index.ts';
 import { createFileStorage, loadStorageConfig, type FileStorage, type Storage, type StorageConfig } from './storage/index.ts';
 
@@ -49,6 +51,8 @@ export interface AppOptions {
   observers?: WriteObserver[];
   /** File storage: its configuration (@default from the environment, README "Files") and a driver replacing the configured one (tests). */
   storage?: { config?: StorageConfig; driver?: Storage; now?: () => number };
+  /** The bus change events travel on. @default Redis with `config.redisUrl`, otherwise in-process */
+  bus?: EventBus;
 }
 
 export interface App {
@@ -60,6 +64,10 @@ export interface App {
   files: FileStorage | null;
   /** Sign-in and sessions; null when the schema declares no auth models. `auth.outbox` holds dev/test e-mail. */
   auth: Auth | null;
+  /** Carries change events between instances (closed by `stop`). */
+  bus: EventBus;
+  /** Subscriptions and live queries; `realtime.observer` publishes committed writes to `bus`. */
+  realtime: Realtime;
   /** Serves HTTP and, on the same port, graphql-ws WebSocket connections. */
   server: Server;
   logger: Logger;
@@ -86,6 +94,19 @@ export async function buildApp(options: AppOptions): Promise<App> {
   if (unruled && options.access !== 'trusted') warn(unruled);
   if (config.syncSchema === 'push') await pushSchema({ databaseUrl: config.databaseUrl, schemaPath: generated.schemaPath });
   const db = createDb({ databaseUrl: config.databaseUrl, generated, poolSize: config.dbPoolSize, statementTimeoutMs: config.limits.requestTimeoutMs, onQuery });
+  const bus = options.bus ?? createEventBus({ redisUrl: config.redisUrl, channelPrefix: config.redisPrefix, logError });
+  const realtime = createRealtime({
+    bus,
+    db,
+    rules,
+    provider: config.provider,
+    liveThrottleMs: config.liveThrottleMs,
+    maxPerConnection: config.maxSubscriptionsPerConnection,
+    maxPerViewer: config.maxSubscriptionsPerViewer,
+    recheckMs: config.subscriptionRecheckMs,
+    resolveViewer: async (request, connectionParams) => (await contextFor(request, connectionParams)).viewer,
+    logError,
+  });
   const files = createFileStorage({
     datamodel: generated.datamodel,
     db,
@@ -94,30 +115,31 @@ export async function buildApp(options: AppOptions): Promise<App> {
     now: options.storage?.now,
     logError,
   });
-  const observers = [authWriteObserver(generated.datamodel), ...(options.observers ?? []), files?.observer].filter((observer) => observer !== undefined);
+  const observers = [authWriteObserver(generated.datamodel), ...(options.observers ?? []), files?.observer, realtime.observer].filter((observer) => observer !== undefined);
   const access = options.access === 'trusted' ? 'trusted' : createAccessPolicy({ rules, explain: config.env !== 'production', observers, onObserverError: logError });
   const clientFor = (viewer: Viewer) => (access === 'trusted' ? trustedClient(db, viewer) : access.clientFor(db, viewer));
   const auth = createAuth({ config, db: access === 'trusted' ? db : access.sudo(db), datamodel: generated.datamodel, clientFor, logError, warn, ...authOverrides });
-  const schema = buildSchema({
+  const schema = realtime.withLiveDirective(buildSchema({
     datamodel: generated.datamodel,
     maxPageSize: config.maxPageSize,
     dbNull: generated.Prisma.DbNull,
     rules,
     // Trusted mode (CRUD generator tests) has no rules at all, so it keeps every column writable.
     readOnlyFields: options.access === 'trusted' ? undefined : auth?.readOnlyFields,
-    extensions: [auth?.extendSchema, files?.extendSchema].filter((extension) => extension !== undefined),
+    extensions: [auth?.extendSchema, files?.extendSchema, realtime.extendSchema].filter((extension) => extension !== undefined),
     fieldTypes: files?.fieldTypes,
+  }));
+  const contextFor = createContextFactory({
+    db,
+    access,
+    resolveViewer: options.resolveViewer ?? auth?.resolveViewer,
+    runAs: userViewerLookup(db, generated.datamodel, config.adminRole),
   });
   files?.wrapSchema(schema);
   let stopping: Promise<void> | undefined;
   const yoga = createCairnYoga({
     schema,
-    context: createContextFactory({
-      db,
-      access,
-      resolveViewer: options.resolveViewer ?? auth?.resolveViewer,
-      runAs: userViewerLookup(db, generated.datamodel, config.adminRole),
-    }),
+    context: contextFor,
     isReady: createReadinessCheck({ db, provider: config.provider, datamodel: generated.datamodel, migrationsDir: config.migrationsDir, stopping: () => !!stopping }),
     development: config.env !== 'production',
     // GraphiQL's assets come from the npm package, not a CDN (works air-gapped); ~50 MB, so only when on.
@@ -130,6 +152,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     limits: config.limits,
     maxPageSize: config.maxPageSize,
     plugins: files?.plugins(schema),
+    streamingPlugins: realtime.plugins,
   });
   const http = createGracefulServer(yoga);
   const server = http.server;
@@ -142,6 +165,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     yoga,
     files,
     auth,
+    bus,
+    realtime,
     server,
     logger,
     start: () =>
@@ -163,12 +188,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
     const step = (message: string, fields: object = {}) => graceful && logger.info(fields, `shutdown: ${message}`);
     step('stopped accepting connections', { inFlight: http.inFlight, timeoutMs });
     const drained = http.drain(timeoutMs);
+    // Subscriptions and live queries complete first, so clients get `complete`, not a dropped socket.
+    await realtime.close();
     const sockets = await websocket.close();
     step('closed WebSocket connections (1001 going away)', { sockets });
     const finished = await drained;
     step(finished ? 'running requests finished' : 'deadline reached: cut the remaining connections', { inFlight: http.inFlight });
     auth?.close();
     await files?.close();
+    await bus.close();
     await db.$disconnect();
     step('database closed; done');
   }

@@ -22,3 +22,4 @@ export { createAccessPolicy, type AccessPolicy, type AccessPolicyOptions } from 
 export { trustedClient, type AccessClient } from './create-policy-client.ts';
 export { alwaysAllowed, readRuleColumns } from './viewer-rules.ts';
 export { printRules, unruledModelsWarning } from './print-rules.ts';
+export { createSubscriberRules, type SubscriberRules, type ModelInfo, type RelationInfo, type Row, type Filter, type Where, type ViewerRules } from './subscriber-rules.ts';

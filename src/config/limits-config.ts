@@ -25,6 +25,8 @@ export interface LimitsConfig {
   maxInputDepth: number;
   /** `CAIRN_MAX_STRING_LENGTH`: characters in one input string (variables and literals). @default 1000000 */
   maxStringLength: number;
+  /** `CAIRN_MAX_BATCH`: operations in one batched HTTP request (a JSON array; each is limited as if sent alone); 0 turns batching off. @default 10 */
+  maxBatch: number;
   /** `CAIRN_REQUEST_TIMEOUT_MS`: an operation still running after this is stopped with TIMEOUT (0: none). @default 15000 */
   requestTimeoutMs: number;
   /** `CAIRN_INTROSPECTION`: answer `__schema`/`__type` queries. @default true outside production */
@@ -57,6 +59,7 @@ export function loadLimitsConfig(env: Env, production: boolean): LimitsConfig {
     maxInputList: n('CAIRN_MAX_INPUT_LIST', 10_000),
     maxInputDepth: n('CAIRN_MAX_INPUT_DEPTH', 20),
     maxStringLength: n('CAIRN_MAX_STRING_LENGTH', 1_000_000),
+    maxBatch: n('CAIRN_MAX_BATCH', 10, 0, 1000),
     requestTimeoutMs: n('CAIRN_REQUEST_TIMEOUT_MS', 15_000, 0),
     introspection: boolean('CAIRN_INTROSPECTION', env.CAIRN_INTROSPECTION, !production),
     suggestions: boolean('CAIRN_SUGGESTIONS', env.CAIRN_SUGGESTIONS, !production),

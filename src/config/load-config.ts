@@ -2,12 +2,13 @@ import { dirname, join, resolve } from 'node:path';
 import { providerOf, type Provider } from '../db/provider.ts';
 import { loadAuthConfig, type AuthConfig } from './auth-config.ts';
 import { boolean, integer, oneOf, type Env } from './env-values.ts';
+import { loadRealtimeConfig, type RealtimeConfig } from './realtime-config.ts';
 import { loadLimitsConfig, type LimitsConfig } from './limits-config.ts';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Cairn's whole configuration, validated once at boot and frozen. */
-export interface Config extends AuthConfig {
+export interface Config extends AuthConfig, RealtimeConfig {
   /** `NODE_ENV`: development shows GraphiQL and unmasked errors. @default "development" */
   env: 'development' | 'production' | 'test';
   /** `PORT` the HTTP server listens on. @default 4000 */
@@ -74,6 +75,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL || (mode === 'test' ? 'silent' : 'info'), logLevels),
     limits: loadLimitsConfig(env, mode === 'production'),
     ...loadAuthConfig(env, port),
+    ...loadRealtimeConfig(env),
     ...overrides,
   };
   return Object.freeze(config);

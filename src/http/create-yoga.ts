@@ -2,6 +2,7 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Logger } from './create-logger.ts';
 import { useRequestLog } from './use-request-log.ts';
 import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import type { Auth } from '../auth/index.ts';
 import type { Datamodel } from '../db/index.ts';
 import type { Context } from '../schema/index.ts';
@@ -38,6 +39,8 @@ export interface YogaOptions {
   maxPageSize: number;
   /** Features' own plugins (file uploads and the storage routes), run before the body-size limit. @default [] */
   plugins?: Plugin[];
+  /** Streaming plugins (realtime: subscription limits, live queries, graphql-sse), after the operation limits. @default [] */
+  streamingPlugins?: Plugin<Record<string, unknown>, Context>[];
 }
 
 export type CairnYoga = YogaServerInstance<Record<string, unknown>, Context>;
@@ -59,6 +62,8 @@ export function createCairnYoga(options: YogaOptions): CairnYoga {
     auth?.plugins.clientAddress,
     auth?.plugins.sessionCookies,
     auth?.plugins.oauthRoutes,
+    useDeferStream(),
+    ...(options.streamingPlugins ?? []),
     ...useResponseDelivery(options),
   ].filter((plugin): plugin is Plugin => Boolean(plugin));
   return createYoga<Record<string, unknown>, Context>({
@@ -66,6 +71,7 @@ export function createCairnYoga(options: YogaOptions): CairnYoga {
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
+    batching: options.limits.maxBatch > 0 && { limit: options.limits.maxBatch },
     // Replaced by useBodySizeLimit (same limit, without re-streaming every body).
     maxRequestBodySize: false,
     graphiql: options.graphiql ? { title: 'Cairn', defaultQuery: exampleQuery(options.schema) } : false,

@@ -22,12 +22,15 @@ export function createMaskError(options: { development: boolean; log: (error: un
     let message = known && located && graphqlError ? graphqlError.message : result.message;
     // Belt and braces: a translated message that still quotes Prisma's framing is not shown in production.
     if (!options.development && /prisma|invocation/i.test(message)) message = `The request was refused (${String(result.extensions.code)}).`;
+    // A document error (parse, validation) keeps yoga's `spec` mark: 200 for clients accepting only
+    // application/json. Yoga's body errors (bad JSON) carry `originalError` and stay 400, as in yoga.
+    const spec = (graphqlError?.extensions?.http as { spec?: boolean } | undefined)?.spec && !graphqlError?.extensions?.originalError;
     return new GraphQLError(options.suggestions === false ? stripSuggestions(message) : message, {
       nodes: graphqlError?.nodes,
       path: graphqlError?.path,
       source: graphqlError?.source,
       positions: graphqlError?.positions,
-      extensions: result.extensions,
+      extensions: spec ? { ...result.extensions, http: { ...(result.extensions.http as object), spec } } : result.extensions,
     });
   };
 }
@@ -53,7 +56,8 @@ export function toBadInput(error: GraphQLError): GraphQLError {
     source: error.source,
     positions: error.positions,
     path: error.path,
-    extensions: { ...error.extensions, code: 'BAD_USER_INPUT', http: { status: 400 } },
+    // `spec`: yoga answers 200 instead when the client accepts only application/json (GraphQL over HTTP).
+    extensions: { ...error.extensions, code: 'BAD_USER_INPUT', http: { spec: true, status: 400 } },
   });
 }
 

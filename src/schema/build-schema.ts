@@ -1,4 +1,5 @@
-import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { GraphQLDeferDirective, GraphQLStreamDirective } from '@graphql-tools/utils';
+import { lexicographicSortSchema, printSchema, specifiedDirectives, type GraphQLSchema } from 'graphql';
 import { alwaysAllowed, readRuleColumns, resolveRules, type ResolvedRules } from '../access/index.ts';
 import type { Datamodel } from '../db/index.ts';
 import { apiDatamodel } from './api-datamodel.ts';
@@ -8,10 +9,12 @@ import { registerEnums } from './crud/enums.ts';
 import { readExposedColumnsDirectly } from './crud/direct-columns.ts';
 import { createKit, type Kit } from './crud/kit.ts';
 import { registerModelMutations } from './crud/mutations.ts';
+import { nodeModels, registerNodeInterface } from './crud/nodes.ts';
 import { registerModelObject } from './crud/objects.ts';
 import { registerModelQueries } from './crud/queries.ts';
 import { createTranslator } from './crud/translate.ts';
 import type { FieldTypes } from './crud/field-types.ts';
+import { generatedFields } from './read-only-fields.ts';
 
 /**
  * Adds types and root fields beside the generated CRUD API (auth, uploads, subscriptions). Runs
@@ -31,7 +34,9 @@ export interface BuildSchemaOptions {
   rules?: ResolvedRules;
   /**
    * Fields left out of the generated create/update inputs, written only by Cairn's own flows or
-   * server code (e.g. `{ User: ['email', 'emailVerified', 'roles'] }` from auth). @default {}
+   * server code (e.g. `{ User: ['email', 'emailVerified', 'roles'] }` from auth). Generated ids,
+   * `@updatedAt` and `@default(now())` fields are left out besides these unless annotated
+   * `/// @writable` (see read-only-fields.ts). @default {}
    */
   readOnlyFields?: Readonly<Record<string, readonly string[]>>;
   /** Scalar columns served under other GraphQL types (file fields: `File` out, `Upload` in). @default none */
@@ -42,10 +47,11 @@ export interface BuildSchemaOptions {
 export function buildSchema({ datamodel: fullDatamodel, maxPageSize = 100, dbNull, extensions = [], rules = resolveRules(fullDatamodel), readOnlyFields = {}, fieldTypes }: BuildSchemaOptions): GraphQLSchema {
   const datamodel = apiDatamodel(fullDatamodel);
   const builder = createBuilder({ datamodel, maxPageSize });
+  const generated = generatedFields(fullDatamodel);
   const kit = createKit(builder, datamodel, maxPageSize, {
     mayHide: (model, field) => !alwaysAllowed(rules, model, 'read', field),
     readColumns: (model) => readRuleColumns(rules, model),
-    readOnly: (model, field) => readOnlyFields[model]?.includes(field) ?? false,
+    readOnly: (model, field) => (readOnlyFields[model]?.includes(field) ?? false) || (generated.get(model)?.has(field) ?? false),
   }, fieldTypes);
   const translate = createTranslator(datamodel, maxPageSize, dbNull);
 
@@ -56,13 +62,17 @@ export function buildSchema({ datamodel: fullDatamodel, maxPageSize = 100, dbNul
     fields: (t) => ({ count: t.exposeInt('count') }),
   });
   registerEnums(kit);
+  const node = registerNodeInterface(kit);
+  const nodes = new Set(nodeModels(kit));
   for (const model of datamodel.models) {
-    registerModelObject(kit, translate, model);
+    registerModelObject(kit, translate, model, nodes.has(model) ? [node] : []);
     registerModelQueries(kit, translate, model, registerAggregateTypes(kit, model));
     registerModelMutations(kit, translate, model, batchPayload);
   }
   for (const extend of extensions) extend(builder, kit);
-  const schema = builder.toSchema({ sortSchema: false });
+  // @defer and @stream are part of the API (yoga's defer-stream plugin executes them), so the
+  // printed SDL that codegen reads declares them too.
+  const schema = builder.toSchema({ sortSchema: false, directives: [...specifiedDirectives, GraphQLDeferDirective, GraphQLStreamDirective] });
   readExposedColumnsDirectly(schema);
   return schema;
 }

@@ -3,6 +3,7 @@ import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import type { Datamodel } from '../db/index.ts';
 import type { Context } from './context.ts';
+import { numberUpdateScalars } from './number-updates.ts';
 import { customScalars } from './scalars.ts';
 
 /**
@@ -49,6 +50,6 @@ export function createBuilder({ datamodel, maxPageSize }: BuilderOptions): Build
       nodeFieldOptions: { nullable: false },
     },
   });
-  for (const scalar of customScalars) builder.addScalarType(scalar.name as never, scalar, {});
+  for (const scalar of [...customScalars, ...numberUpdateScalars]) builder.addScalarType(scalar.name as never, scalar, {});
   return builder as unknown as Builder;
 }

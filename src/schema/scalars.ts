@@ -48,7 +48,7 @@ const Decimal = new GraphQLScalarType({
   parseLiteral: literalOrValue(parseDecimal),
 });
 
-function parseDecimal(value: unknown): string {
+export function parseDecimal(value: unknown): string {
   const text = typeof value === 'number' ? String(value) : value;
   if (typeof text !== 'string' || !/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(text)) {
     throw badInput(`Decimal expects a number as a string like "19.99", got ${JSON.stringify(value)}`);
@@ -64,7 +64,7 @@ const BigIntScalar = new GraphQLScalarType({
   parseLiteral: literalOrValue(parseBigInt),
 });
 
-function parseBigInt(value: unknown): bigint {
+export function parseBigInt(value: unknown): bigint {
   if ((typeof value === 'string' && /^-?\d+$/.test(value)) || Number.isSafeInteger(value)) {
     return BigInt(value as string | number);
   }

@@ -94,18 +94,19 @@ describeEachProvider('mutations and nested writes', (provider) => {
     });
 
     it('upsert by a composite id (Follow)', async () => {
-      const [a, b] = [await user(), await user()];
-      const mutation = `mutation($a: Int!, $b: Int!, $at: DateTime!) {
+      const [a, b, c] = [await user(), await user(), await user()];
+      // createdAt is @default(now()), so read-only: the update moves the follow to another user instead.
+      const mutation = `mutation($a: Int!, $b: Int!, $c: Int!) {
         upsertFollow(
           where: { followerId_followingId: { followerId: $a, followingId: $b } }
-          create: { followerId: $a, followingId: $b, createdAt: "2020-01-01T00:00:00.000Z" }
-          update: { createdAt: $at }
-        ) { createdAt follower { id } following { id } }
+          create: { followerId: $a, followingId: $b }
+          update: { followingId: $c }
+        ) { follower { id } following { id } }
       }`;
-      const created = ok(await t.gql(mutation, { a: a.id, b: b.id, at: '2021-01-01T00:00:00.000Z' })).upsertFollow;
-      expect(created).toEqual({ createdAt: '2020-01-01T00:00:00.000Z', follower: { id: a.id }, following: { id: b.id } });
-      const updated = ok(await t.gql(mutation, { a: a.id, b: b.id, at: '2021-01-01T00:00:00.000Z' })).upsertFollow;
-      expect(updated.createdAt).toBe('2021-01-01T00:00:00.000Z');
+      const created = ok(await t.gql(mutation, { a: a.id, b: b.id, c: c.id })).upsertFollow;
+      expect(created).toEqual({ follower: { id: a.id }, following: { id: b.id } });
+      const updated = ok(await t.gql(mutation, { a: a.id, b: b.id, c: c.id })).upsertFollow;
+      expect(updated).toEqual({ follower: { id: a.id }, following: { id: c.id } });
       expect(await t.app.db.follow.count({ where: { followerId: a.id } })).toBe(1);
     });
 
@@ -479,7 +480,7 @@ describeEachProvider('mutations and nested writes', (provider) => {
     });
 
     it('explicit many-to-many (User.following → Follow): create, connectOrCreate, update, upsert, delete, connect', async () => {
-      const [me, a, b, c] = [await user(), await user(), await user(), await user()];
+      const [me, a, b, c, d] = [await user(), await user(), await user(), await user(), await user()];
       const following = async (data: string) =>
         ok(
           await t.gql(`mutation($id: Int!) {
@@ -493,16 +494,17 @@ describeEachProvider('mutations and nested writes', (provider) => {
           (f) => f.followingId,
         ),
       ).toEqual([a.id, b.id, c.id]);
-      const updated = await following(`{ update: [{ where: ${key(a.id)}, data: { createdAt: "2001-01-01T00:00:00.000Z" } }] }`);
-      expect(updated.find((f) => f.followingId === a.id)!.createdAt).toBe('2001-01-01T00:00:00.000Z');
-      const upserted = await following(`{ upsert: [{ where: ${key(b.id)}, create: { followingId: ${b.id} }, update: { createdAt: "2002-02-02T00:00:00.000Z" } }] }`);
-      expect(upserted.find((f) => f.followingId === b.id)!.createdAt).toBe('2002-02-02T00:00:00.000Z');
-      expect((await following(`{ delete: [${key(a.id)}] }`)).map((f) => f.followingId)).toEqual([b.id, c.id]);
+      // createdAt is @default(now()), so read-only: updates move follows to other users instead.
+      const updated = await following(`{ update: [{ where: ${key(a.id)}, data: { followingId: ${d.id} } }] }`);
+      expect(updated.map((f) => f.followingId)).toEqual([b.id, c.id, d.id]);
+      const upserted = await following(`{ upsert: [{ where: ${key(b.id)}, create: { followingId: ${b.id} }, update: { followingId: ${a.id} } }] }`);
+      expect(upserted.map((f) => f.followingId)).toEqual([a.id, c.id, d.id]);
+      expect((await following(`{ delete: [${key(a.id)}] }`)).map((f) => f.followingId)).toEqual([c.id, d.id]);
       // A follow row owned by someone else can be connected (moved) to this user.
       const other = await user();
       await t.app.db.follow.create({ data: { followerId: other.id, followingId: a.id } });
       const moved = await following(`{ connect: [{ followerId_followingId: { followerId: ${other.id}, followingId: ${a.id} } }] }`);
-      expect(moved.map((f) => f.followingId)).toEqual([a.id, b.id, c.id]);
+      expect(moved.map((f) => f.followingId)).toEqual([a.id, c.id, d.id]);
       expect(await t.app.db.follow.count({ where: { followerId: other.id } })).toBe(0);
     });
 

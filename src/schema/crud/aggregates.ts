@@ -9,19 +9,20 @@ const avgType: Record<string, string> = { Int: 'Float', Float: 'Float', BigInt: 
 export const aggregateOps = ['_count', '_sum', '_avg', '_min', '_max'] as const;
 
 /** Which fields each aggregate covers; an aggregate with no fields is left out of the schema. */
-export function aggregateFields(model: Model, isPostgres: boolean): Record<(typeof aggregateOps)[number], Field[]> {
+export function aggregateFields(model: Model): Record<(typeof aggregateOps)[number], Field[]> {
   const scalars = scalarFields(model);
   const numbers = scalars.filter((f) => !f.isList && numeric.has(f.type));
-  // Prisma's types allow _min/_max of Bytes (and Boolean), but at run time Bytes fails on both
-  // providers and PostgreSQL has no min(boolean); offering them would only produce errors.
-  const incomparable = new Set(['Json', 'Bytes', ...(isPostgres ? ['Boolean'] : [])]);
+  // Prisma's types allow _min/_max of Bytes, but at run time it fails on both providers; offering
+  // it would only produce errors. Boolean is offered everywhere (PostgreSQL's is computed apart,
+  // see boolean-min-max.ts). The provider never changes the schema: one SDL for every database.
+  const incomparable = new Set(['Json', 'Bytes']);
   const comparable = scalars.filter((f) => !f.isList && !incomparable.has(f.type));
   return { _count: scalars, _sum: numbers, _avg: numbers, _min: comparable, _max: comparable };
 }
 
 /** `PostAggregate` (and the per-aggregate types it holds) for `postsAggregate` and `postsGroupBy`. */
 export function registerAggregateTypes(kit: Kit, model: Model): { aggregate: unknown; groupBy: unknown } {
-  const fields = aggregateFields(model, kit.isPostgres);
+  const fields = aggregateFields(model);
   const typeOf = {
     _count: () => 'Int',
     _sum: (f: Field) => kit.scalarType(f),

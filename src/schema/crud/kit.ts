@@ -23,8 +23,6 @@ export interface Kit {
   /** The GraphQL type name of a scalar or enum field. */
   scalarType(field: Field): string;
   model(name: string): Model;
-  /** Whether the provider supports `mode: insensitive` and scalar lists. */
-  isPostgres: boolean;
   /** What the access rules ask of the API. */
   access: KitAccess;
   /** Scalar columns served under other types (file fields). */
@@ -65,7 +63,6 @@ export function createKit(builder: Builder, datamodel: Datamodel, maxPageSize: n
     scalarType: (field) =>
       field.kind === 'enum' ? field.type : prismaScalarTypes[field.type as PrismaScalar] ?? unsupported(field),
     model: (name) => datamodel.models.find((m) => m.name === name)!,
-    isPostgres: datamodel.provider === 'postgresql',
     access,
     fieldTypes,
   };

@@ -11,9 +11,10 @@ import { overriddenField } from './field-types.ts';
  * cursor/skip/take/distinct) and `<relation>Count` for to-many relations. Relations are loaded by
  * plugin-prisma inside the parent's query, so a selection tree costs one query per level at most.
  */
-export function registerModelObject(kit: Kit, translate: Translator, model: Model): void {
+export function registerModelObject(kit: Kit, translate: Translator, model: Model, interfaces: unknown[] = []): void {
   kit.builder.prismaObject(model.name as never, {
     description: model.documentation,
+    interfaces: interfaces as never,
     // Select mode: a read loads the columns the query asks for (plugin-prisma adds every exposed
     // field and relation selected), plus the key and the columns the read rules decide on — not
     // every column of every row.

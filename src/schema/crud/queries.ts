@@ -2,6 +2,7 @@ import { delegateName, type Model } from '../../db/index.ts';
 import { badInput } from '../../errors.ts';
 import { names } from '../names.ts';
 import { aggregateSelection } from './aggregates.ts';
+import { aggregate, checkGroupBySelection } from './boolean-min-max.ts';
 import { listOf, type Kit } from './kit.ts';
 import { listArgs, toFindManyArgs, type ListArgs } from './list-args.ts';
 import { orderByInput, orderByWithAggregationInput } from './order-by.ts';
@@ -77,7 +78,7 @@ export function registerModelQueries(
       type: types.aggregate,
       args: { where: t.arg({ type: where }) },
       resolve: (_root: unknown, args: ListArgs, ctx: any, info: any) =>
-        ctx.db[delegate].aggregate({ where: translate.where(model, args.where), ...aggregateSelection(info) }),
+        aggregate(ctx.db[delegate], model, translate.provider, translate.where(model, args.where), aggregateSelection(info)),
     }),
 
     [names.groupBy(model.name)]: t.field({
@@ -92,6 +93,8 @@ export function registerModelQueries(
       },
       resolve: (_root: unknown, args: ListArgs & { by: string[]; having?: unknown }, ctx: any, info: any) => {
         const orderBy = translate.orderBy(model, args.orderBy) as object[] | undefined;
+        const selection = aggregateSelection(info);
+        checkGroupBySelection(model, translate.provider, selection);
         return ctx.db[delegate].groupBy({
           by: args.by,
           where: translate.where(model, args.where),
@@ -99,7 +102,7 @@ export function registerModelQueries(
           // Prisma needs an order to page groups; grouping fields are a stable default.
           orderBy: orderBy?.length ? orderBy : args.by.map((f) => ({ [f]: 'asc' })),
           ...translate.page(args),
-          ...aggregateSelection(info),
+          ...selection,
         });
       },
     }),

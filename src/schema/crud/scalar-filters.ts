@@ -19,8 +19,8 @@ export function withAggregatesFilter(kit: Kit, type: string, isEnum = false): un
     return {
       ...own,
       _count: t.field({ type: scalarFilter(kit, 'Int') as never }),
-      // PostgreSQL has no min/max of bytea or boolean (see aggregateFields).
-      ...(same && !(kit.isPostgres && (type === 'Bytes' || type === 'Boolean'))
+      // No database here compares bytes by min/max (see aggregateFields).
+      ...(same && type !== 'Bytes'
         ? { _min: t.field({ type: same as never }), _max: t.field({ type: same as never }) }
         : {}),
       ...(numeric.has(type) && {
@@ -57,7 +57,7 @@ function filterFields(kit: Kit, t: InputFields, type: string, isEnum: boolean, s
   }
   if (type === 'String') {
     for (const op of ['contains', 'startsWith', 'endsWith']) fields[op] = t.string();
-    if (kit.isPostgres) fields.mode = t.field({ type: 'QueryMode' as never });
+    fields.mode = t.field({ type: 'QueryMode' as never });
   }
   return fields;
 }
@@ -68,13 +68,14 @@ function jsonFilter(kit: Kit): unknown {
     (t) => ({
       equals: t.field({ type: 'JSON' as never }),
       not: t.field({ type: 'JSON' as never }),
-      // PostgreSQL addresses a nested value by key list, SQLite by a JSON path string like `$.a.b`.
-      path: kit.isPostgres ? t.field(listOf('String')) : t.string(),
+      path: t.field({
+        ...listOf('String'),
+        description: 'Keys (and array indexes, as digit strings) leading to the value the other operators test, e.g. `["tags", "0"]`.',
+      }),
       string_contains: t.string(),
       string_starts_with: t.string(),
       string_ends_with: t.string(),
-      // Prisma's SQLite JSON filter has no array_contains.
-      ...(kit.isPostgres && { array_contains: t.field({ type: 'JSON' as never }) }),
+      array_contains: t.field({ type: 'JSON' as never, description: 'PostgreSQL only: SQLite answers BAD_USER_INPUT.' }),
       array_starts_with: t.field({ type: 'JSON' as never }),
       array_ends_with: t.field({ type: 'JSON' as never }),
     }),

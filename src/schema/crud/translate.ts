@@ -1,6 +1,7 @@
 import type { Datamodel, Model } from '../../db/index.ts';
 import { badInput } from '../../errors.ts';
 import { createForeignKeyWrites, type WriteMode } from './foreign-key-writes.ts';
+import { createFieldFilters, type FieldFilter } from './provider-filters.ts';
 
 /**
  * GraphQL arguments mirror Prisma's, so most pass through untouched. The exceptions live here:
@@ -8,6 +9,8 @@ import { createForeignKeyWrites, type WriteMode } from './foreign-key-writes.ts'
  * Prisma needs to be told whether it means SQL NULL).
  */
 export interface Translator {
+  /** The database the client talks to: the schema is the same on all, a few answers are not. */
+  provider: Datamodel['provider'];
   orderBy(model: Model, orderBy: unknown): unknown;
   where(model: Model, where: unknown): unknown;
   /** Create or update `data` (nested writes included) as Prisma takes it. @default mode "create" */
@@ -29,6 +32,8 @@ export function createTranslator(datamodel: Datamodel, maxPageSize: number, dbNu
   const nullable = new Map(datamodel.models.map((m) => [m.name, new Set(m.fields.filter((f) => !f.isRequired).map((f) => f.name))]));
   // Only models that can reach a JSON field through their inputs need walking at all.
   const needsJsonWalk = reachable(datamodel, (m) => jsonFields.get(m.name)!.size > 0);
+  const fieldFilters = createFieldFilters(datamodel, dbNull);
+  const needsFilterWalk = reachable(datamodel, (m) => fieldFilters.get(m.name)!.size > 0);
   const foreignKeyWrites = createForeignKeyWrites(datamodel);
 
   const sort = (value: string, isNullable: boolean) => {
@@ -48,36 +53,42 @@ export function createTranslator(datamodel: Datamodel, maxPageSize: number, dbNu
     return out;
   };
 
-  const walkJson = (model: Model, value: unknown, onJson: (v: unknown) => unknown): unknown => {
-    if (!needsJsonWalk.has(model.name) || value == null || typeof value !== 'object') return value;
-    if (Array.isArray(value)) return value.map((v) => walkJson(model, v, onJson));
+  /** Rewrites the fields `onField` knows of, in `model` and every related model reached through `value`. */
+  interface Walk {
+    needs: Set<string>;
+    onField(model: Model, field: string): ((v: unknown, field: string) => unknown) | undefined;
+  }
+  const walk = (model: Model, value: unknown, w: Walk): unknown => {
+    if (!w.needs.has(model.name) || value == null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) return value.map((v) => walk(model, v, w));
     const out: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(value)) {
       const target = relations.get(model.name)!.get(key);
-      if (jsonFields.get(model.name)!.has(key)) out[key] = onJson(v);
-      else if (target) out[key] = walkNested(target, v, onJson);
-      else if (sameModelKeys.has(key)) out[key] = walkJson(model, v, onJson);
+      const onField = w.onField(model, key);
+      if (onField) out[key] = onField(v, `${model.name}.${key}`);
+      else if (target) out[key] = walkNested(target, v, w);
+      else if (sameModelKeys.has(key)) out[key] = walk(model, v, w);
       else out[key] = v;
     }
     return out;
   };
   // Nested operations (create, where, data, some, is…) hold the target model's shape one level down.
-  const walkNested = (target: Model, ops: unknown, onJson: (v: unknown) => unknown): unknown => {
+  const walkNested = (target: Model, ops: unknown, w: Walk): unknown => {
     if (ops == null || typeof ops !== 'object') return ops;
     return Object.fromEntries(
-      Object.entries(ops).map(([op, v]) => [op, Array.isArray(v) ? v.map((i) => walkJson(target, i, onJson)) : walkJson(target, v, onJson)]),
+      Object.entries(ops).map(([op, v]) => [op, Array.isArray(v) ? v.map((i) => walk(target, i, w)) : walk(target, v, w)]),
     );
   };
-  const jsonFilterNull = (filter: unknown) =>
-    filter && typeof filter === 'object'
-      ? Object.fromEntries(Object.entries(filter).map(([k, v]) => [k, v === null && (k === 'equals' || k === 'not') ? dbNull : v]))
-      : filter;
+  const jsonNull = (v: unknown) => (v === null ? dbNull : v);
+  const dataWalk: Walk = { needs: needsJsonWalk, onField: (m, f) => (jsonFields.get(m.name)!.has(f) ? jsonNull : undefined) };
+  const filterWalk: Walk = { needs: needsFilterWalk, onField: (m, f): FieldFilter | undefined => fieldFilters.get(m.name)!.get(f) };
 
   return {
+    provider: datamodel.provider,
     orderBy: (model, orderBy) =>
       orderBy == null ? undefined : (orderBy as Record<string, unknown>[]).map((e) => orderByEntry(model, e)),
-    where: (model, where) => (where == null ? undefined : walkJson(model, where, jsonFilterNull)),
-    data: (model, data, mode = 'create') => walkJson(model, foreignKeyWrites(model, data, mode), (v) => (v === null ? dbNull : v)),
+    where: (model, where) => (where == null ? undefined : walk(model, where, filterWalk)),
+    data: (model, data, mode = 'create') => walk(model, foreignKeyWrites(model, data, mode), dataWalk),
     page({ take, skip }) {
       if (take != null && Math.abs(take) > maxPageSize) {
         throw badInput(`take must be between -${maxPageSize} and ${maxPageSize}, got ${take}`, { argument: 'take' });

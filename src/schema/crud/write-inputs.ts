@@ -1,5 +1,6 @@
 import { foreignKeyFields, oppositeRelation, scalarFields, type Field, type Model } from '../../db/index.ts';
 import { names } from '../names.ts';
+import { numberUpdateType } from '../number-updates.ts';
 import { listOf, type InputFieldMap, type InputFields, type Kit } from './kit.ts';
 import { whereUniqueInput } from './where.ts';
 
@@ -56,7 +57,10 @@ function scalarInputs(kit: Kit, t: InputFields, model: Model, without: Field | u
       continue;
     }
     const type = kit.scalarType(field);
-    fields[field.name] = field.isList ? t.field(listOf(type)) : t.field({ type: type as never, required });
+    // Updates take Prisma's atomic operations on numbers; keys and foreign keys only plain values.
+    const atomic = mode === 'update' && !field.isList && !field.isId && !foreignKeys.has(field.name) && field.kind === 'scalar';
+    const updateType = (atomic && numberUpdateType(type)) || type;
+    fields[field.name] = field.isList ? t.field(listOf(type)) : t.field({ type: updateType as never, required });
   }
   return fields;
 }
