@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { GraphQLSchema } from 'graphql';
 import { createAccessPolicy, resolveRules, trustedClient, unruledModelsWarning } from './access/index.ts';
 import { authWriteObserver, createAuth, type Auth, type AuthOverrides } from './auth/index.ts';
-import type { Config } from './config/index.ts';
+import type { Config, StorageConfig } from './config/index.ts';
 import { createEventBus, type EventBus } from './events/index.ts';
 import { createDb, loadCurrentGenerated, pushSchema, type DbClient, type Generated, type QueryEvent } from './db/index.ts';
 import {
@@ -21,7 +21,7 @@ import {
 import type { WriteObserver } from './events/index.ts';
 import { createRealtime, type Realtime } from './realtime/index.ts';
 import { buildSchema, type Viewer } from './schema/index.ts';
-import { createFileStorage, loadStorageConfig, type FileStorage, type Storage, type StorageConfig } from './storage/index.ts';
+import { createFileStorage, type FileStorage, type Storage } from './storage/index.ts';
 
 export interface AppOptions {
   config: Readonly<Config>;
@@ -110,7 +110,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const files = createFileStorage({
     datamodel: generated.datamodel,
     db,
-    config: options.storage?.config ?? loadStorageConfig(process.env, { publicUrl: config.publicUrl, production: config.env === 'production' }),
+    config: options.storage?.config ?? config.storage,
     storage: options.storage?.driver,
     now: options.storage?.now,
     logError,

@@ -1,3 +1,5 @@
 export { loadConfig, type Config } from './load-config.ts';
 export type { AuthConfig, OAuthClientConfig, OidcClientConfig } from './auth-config.ts';
 export type { LimitsConfig } from './limits-config.ts';
+export { loadStorageConfig, type StorageConfig } from './storage-config.ts';
+export { parseDuration, parseSize } from './parse-size.ts';

@@ -4,6 +4,7 @@ import { loadAuthConfig, type AuthConfig } from './auth-config.ts';
 import { boolean, integer, oneOf, type Env } from './env-values.ts';
 import { loadRealtimeConfig, type RealtimeConfig } from './realtime-config.ts';
 import { loadLimitsConfig, type LimitsConfig } from './limits-config.ts';
+import { loadStorageConfig, type StorageConfig } from './storage-config.ts';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -46,6 +47,8 @@ export interface Config extends AuthConfig, RealtimeConfig {
   logLevel: (typeof logLevels)[number];
   /** Operation, input, time and WebSocket limits (README "Security limits"). */
   limits: LimitsConfig;
+  /** File storage: driver, secret, TTLs and upload limits (README "Files"). */
+  storage: StorageConfig;
 }
 
 /** Reads and validates the configuration from the environment; `overrides` win (tests, CLI flags). */
@@ -74,6 +77,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     migrationsDir: resolve(env.CAIRN_MIGRATIONS_DIR || join(dirname(schemaPath), 'migrations')),
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL || (mode === 'test' ? 'silent' : 'info'), logLevels),
     limits: loadLimitsConfig(env, mode === 'production'),
+    storage: loadStorageConfig(env, { publicUrl: env.PUBLIC_URL || `http://localhost:${port}`, production: mode === 'production' }),
     ...loadAuthConfig(env, port),
     ...loadRealtimeConfig(env),
     ...overrides,

@@ -9,7 +9,7 @@ import { FileService } from './file-service.ts';
 import { LocalStorage } from './local-storage.ts';
 import { fileFieldTypes, registerFileSchema } from './register-file-schema.ts';
 import { S3Storage } from './s3-storage.ts';
-import type { StorageConfig } from './storage-config.ts';
+import type { StorageConfig } from '../config/index.ts';
 import { storedFileModel } from './stored-file.ts';
 import type { Storage } from './storage.ts';
 import { useMultipartUploads } from './use-multipart-uploads.ts';
@@ -60,6 +60,7 @@ export function createFileStorage(options: FileStorageOptions): FileStorage | nu
     throw new Error(`File fields (${fields.all.map((f) => `${f.model}.${f.field}`).join(', ')}) keep their metadata in a StoredFile model; ${model ? `it lacks ${missing.join(', ')}` : 'add it'}:\n\n${storedFileModel}`);
   }
   const { config } = options;
+  if (!config.secret) throw new Error('CAIRN_STORAGE_SECRET must be set to at least 32 random characters in production: the schema declares file fields, and it signs their links and upload tokens');
   const storage =
     options.storage ??
     (config.driver === 's3'

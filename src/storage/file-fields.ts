@@ -1,5 +1,5 @@
 import type { Datamodel, Field, Model } from '../db/index.ts';
-import { parseSize } from './parse-size.ts';
+import { parseSize } from '../config/index.ts';
 
 /** A column declared a file field with `/// @file(...)`, normalised once at boot. */
 export interface FileField {

@@ -8,7 +8,7 @@ import { signParts, verifyParts } from './sign-url.ts';
 import { contentDisposition, sniffBytes, sniffType, servedType } from './sniff-type.ts';
 import { fileKey, newFileId } from './stage-file.ts';
 import type { StagedUpload } from './staged-upload.ts';
-import type { StorageConfig } from './storage-config.ts';
+import type { StorageConfig } from '../config/index.ts';
 import type { StoredFileRow } from './stored-file.ts';
 import type { Storage, UploadTarget } from './storage.ts';
 

@@ -7,7 +7,6 @@ export type { Storage, ObjectInfo, StoredObject, ByteRange, DownloadSignOptions,
 export { LocalStorage, localRoutePrefix, type LocalStorageOptions } from './local-storage.ts';
 export { S3Storage, type S3StorageOptions } from './s3-storage.ts';
 export { createFileStorage, type FileStorage, type FileStorageOptions } from './create-file-storage.ts';
-export { loadStorageConfig, type StorageConfig } from './storage-config.ts';
 export { resolveFileFields, type FileField, type FileFields } from './file-fields.ts';
 export { csrfHeaders } from './use-multipart-uploads.ts';
 export { storedFileModel, type StoredFileRow } from './stored-file.ts';

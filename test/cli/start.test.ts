@@ -13,7 +13,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function start(env: Record<string, string>) {
   const child = spawn(process.execPath, [join(root, 'src/cli/bin.js'), 'start'], {
     cwd: example,
-    env: { ...process.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', CAIRN_SYNC_SCHEMA: '', ...env },
+    env: { ...process.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', CAIRN_SYNC_SCHEMA: '', CAIRN_STORAGE_SECRET: 'test-storage-secret-0123456789abcdef', ...env },
   });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));

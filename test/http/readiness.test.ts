@@ -15,7 +15,7 @@ describeEachProvider('/ready', (provider) => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   });
   const appOn = async (databaseUrl: string, migrationsDir: string) => {
-    const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', CAIRN_MIGRATIONS_DIR: migrationsDir }, { databaseUrl, port: 0, host: '127.0.0.1', syncSchema: 'off' });
+    const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', CAIRN_MIGRATIONS_DIR: migrationsDir, CAIRN_STORAGE_SECRET: 'test-storage-secret-0123456789abcdef' }, { databaseUrl, port: 0, host: '127.0.0.1', syncSchema: 'off' });
     const app: App = await buildApp({ config, generated: await loadGenerated(fixtures.blog.generated, provider), logError: () => {}, warn: () => {} });
     cleanups.push(() => app.stop());
     return Object.assign(

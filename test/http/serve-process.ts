@@ -45,7 +45,7 @@ export async function processDatabase(provider: Provider): Promise<{ databaseUrl
 export async function spawnServer(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/main.ts')], {
     cwd: join(root, 'examples/blog'),
-    env: { ...process.env, NODE_ENV: 'production', CAIRN_SYNC_SCHEMA: 'push', DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, NODE_ENV: 'production', CAIRN_SYNC_SCHEMA: 'push', DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', CAIRN_STORAGE_SECRET: 'test-storage-secret-0123456789abcdef', ...env },
   });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));

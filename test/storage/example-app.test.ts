@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadStorageConfig } from '../../src/storage/index.ts';
+import { loadStorageConfig } from '../../src/config/index.ts';
 import { createTestApp, describeEachProvider, type TestApp } from '../support/test-app.ts';
 import { multipartForm, viewerHeaders } from './storage-app.ts';
 

@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadStorageConfig, type Storage, type StorageConfig } from '../../src/storage/index.ts';
+import { loadStorageConfig, type StorageConfig } from '../../src/config/index.ts';
+import type { Storage } from '../../src/storage/index.ts';
 import type { Provider } from '../../src/db/index.ts';
 import { createTestApp, testViewerHeader, type TestApp } from '../support/test-app.ts';
 

@@ -12,7 +12,8 @@ export const storageGcCommand = defineCommand({
     'dry-run': { type: 'boolean', description: 'List what would be removed; remove nothing' },
   },
   async run({ config, io }, { options }) {
-    const { createFileStorage, loadStorageConfig } = await import('../../storage/index.ts');
+    const { createFileStorage } = await import('../../storage/index.ts');
+    const { loadStorageConfig } = await import('../../config/index.ts');
     const generated = await loadGenerated(config.generatedDir, config.provider);
     const db = createDb({ databaseUrl: config.databaseUrl, generated });
     try {

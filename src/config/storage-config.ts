@@ -12,7 +12,8 @@ export interface StorageConfig {
   dir: string;
   /**
    * `CAIRN_STORAGE_SECRET`: signs local download/upload links and upload tokens (≥ 32 characters).
-   * Required in production; a random one per process otherwise (links die with the process).
+   * Required in production when the schema declares file fields (checked when storage is built);
+   * a random one per process otherwise (links die with the process). Empty when unset in production.
    */
   secret: string;
   /** `PUBLIC_URL`: where clients reach this Cairn; local links start with it. */
@@ -36,7 +37,7 @@ export interface StorageConfig {
 export function loadStorageConfig(env: Env = process.env, defaults: { publicUrl?: string; production?: boolean } = {}): StorageConfig {
   const production = defaults.production ?? env.NODE_ENV === 'production';
   const secret = env.CAIRN_STORAGE_SECRET || (production ? '' : randomBytes(32).toString('base64url'));
-  if (secret.length < 32) throw new Error('CAIRN_STORAGE_SECRET must be set to at least 32 random characters in production (it signs file links and upload tokens)');
+  if (secret && secret.length < 32) throw new Error('CAIRN_STORAGE_SECRET must be at least 32 random characters (it signs file links and upload tokens)');
   const driver = env.CAIRN_STORAGE_DRIVER || 'local';
   if (driver !== 'local' && driver !== 's3') throw new Error(`CAIRN_STORAGE_DRIVER must be one of local, s3, got "${driver}"`);
   const int = (name: string, fallback: number) => {
