@@ -9,6 +9,7 @@ import { migrateResetCommand } from './migrate-reset.ts';
 import { migrateResolveCommand } from './migrate-resolve.ts';
 import { migrateStatusCommand } from './migrate-status.ts';
 import { printSchemaCommand } from './print-schema.ts';
+import { pushVapidCommand } from './push-vapid.ts';
 import { rulesCommand } from './rules.ts';
 import { seedCommand } from './seed.ts';
 import { startCommand } from './start.ts';
@@ -34,4 +35,5 @@ export const commands: Command[] = [
   rulesCommand,
   storageGcCommand,
   webhooksReplayCommand,
+  pushVapidCommand,
 ];

@@ -1,0 +1,8 @@
+/** Push notifications: one provider per push service, each speaking its protocol directly. */
+export type { PushMessage, PushPlatform, PushProvider, PushProviderBaseOptions, PushResult, PushTarget, TokenTarget, WebPushTarget } from './push-provider.ts';
+export { parseRetryAfter } from './classify-http.ts';
+export { createWebPushProvider, webPushPayload, type WebPushProviderOptions } from './web-push-provider.ts';
+export { createFcmProvider, fcmMessage, parseFcmServiceAccount, type FcmProviderOptions, type FcmServiceAccount } from './fcm-provider.ts';
+export { apnsPayload, createApnsProvider, type ApnsProviderOptions } from './apns-provider.ts';
+export { generateVapidKeys, vapidEnv } from './vapid-keys.ts';
+export { createPushSender, loadPushConfig, type PushConfig, type PushSender } from './push-config.ts';
