@@ -1,15 +1,17 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 /**
- * Typed documents for frontends (graphql-codegen client preset).
- * Input: the SDL `npm run generate` writes to src/generated/schema.graphql, plus the operations in
- * test/operations/*.graphql (the example set; a frontend points `documents` at its own files).
- * Output: test/operations/generated/ — `graphql(...)` returns a TypedDocumentNode that Apollo
- * Client, urql or graphql-request infer result and variable types from.
+ * The typed-documents check of this repository (test/codegen.test.ts): the example app's
+ * operations (examples/blog/operations/*.graphql) against its SDL, typed into
+ * test/operations/generated/, which test/operations/typed-usage.ts is compiled against.
+ *
+ * Apps do not need a codegen.ts: `cairn generate` and `cairn dev` type an app's
+ * operations/*.graphql into operations/generated/ with the same settings (src/cli/codegen-config.ts);
+ * an app that wants other settings puts its own codegen.ts beside its package.json.
  */
 const config: CodegenConfig = {
-  schema: process.env.CAIRN_SDL ?? 'src/generated/schema.graphql',
-  documents: ['test/operations/**/*.graphql'],
+  schema: process.env.CAIRN_SDL ?? 'examples/blog/src/generated/schema.graphql',
+  documents: ['examples/blog/operations/**/*.graphql'],
   ignoreNoDocuments: true,
   generates: {
     'test/operations/generated/': {

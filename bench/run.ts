@@ -24,15 +24,16 @@ if (unknownShapes.length) throw new Error(`Unknown shape(s) ${unknownShapes.join
 // Reads first: the write shapes add and change rows, and every server must read the same data.
 const shapes = allShapes.filter((s) => !args.shapes || args.shapes.includes(s.name)).sort((a, b) => Number(!!a.write) - Number(!!b.write));
 
-const generatedDir = join(rootDir, 'src', 'generated');
+const appDir = join(rootDir, 'examples', 'blog');
+const generatedDir = join(appDir, 'src', 'generated');
 if (!existsSync(join(generatedDir, args.db, 'datamodel.json'))) {
-  log('Generating Prisma clients (src/generated)…');
+  log('Generating Prisma clients (examples/blog/src/generated)…');
   const cli = join(rootDir, 'src', 'cli', 'bin.js');
   if (existsSync(cli)) {
-    const result = spawnSync(process.execPath, [cli, 'generate'], { cwd: rootDir, stdio: 'inherit' });
+    const result = spawnSync(process.execPath, [cli, 'generate'], { cwd: appDir, stdio: 'inherit' });
     if (result.status !== 0) throw new Error(`\`node src/cli/bin.js generate\` failed (exit ${result.status})`);
   } else {
-    await generateClients({ schemaPath: join(rootDir, 'prisma', 'schema.prisma'), outDir: generatedDir });
+    await generateClients({ schemaPath: join(appDir, 'prisma', 'schema.prisma'), outDir: generatedDir });
   }
 }
 const generated = await loadGenerated(generatedDir, args.db);

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import type { GraphQLSchema } from 'graphql';
@@ -6,7 +6,17 @@ import { createAccessPolicy, resolveRules, trustedClient, unruledModelsWarning }
 import { createAuth, type Auth, type AuthOverrides } from './auth/index.ts';
 import type { Config } from './config/index.ts';
 import { createDb, loadGenerated, pushSchema, type DbClient, type Generated, type QueryEvent } from './db/index.ts';
-import { createCairnYoga, createContextFactory, createWebSocketServer, userViewerLookup, type CairnYoga } from './http/index.ts';
+import {
+  createCairnYoga,
+  createContextFactory,
+  createGracefulServer,
+  createLogger,
+  createReadinessCheck,
+  createWebSocketServer,
+  userViewerLookup,
+  type CairnYoga,
+  type Logger,
+} from './http/index.ts';
 import type { WriteObserver } from './events/index.ts';
 import { buildSchema, type Viewer } from './schema/index.ts';
 
@@ -16,7 +26,9 @@ export interface AppOptions {
   generated?: Generated;
   /** Receives every SQL statement (tests and benchmarks count them). */
   onQuery?: (event: QueryEvent) => void;
-  /** Where unexpected errors go. @default console.error */
+  /** The server log (requests, shutdown steps, unexpected errors). @default pino at `config.logLevel` on stdout */
+  logger?: Logger;
+  /** Where unexpected errors go. @default the logger, at error level with the stack */
   logError?: (error: unknown) => void;
   /** Replaces parts of auth: the clock, the mailer, the throttling store (tests, embedders). */
   auth?: AuthOverrides;
@@ -30,7 +42,7 @@ export interface AppOptions {
    * act as a given user. It replaces authentication only; the access rules still apply.
    */
   resolveViewer?: (request: Request, connectionParams?: Record<string, unknown>) => Promise<Viewer | null>;
-  /** Where boot warnings go (e.g. models without access rules). @default console.warn */
+  /** Where boot warnings go (e.g. models without access rules). @default the logger, at warn level */
   warn?: (message: string) => void;
   /** What reacts to every write through `ctx.db`: change events after COMMIT, hooks and outbox rows inside the transaction (see WriteObserver). @default [] */
   observers?: WriteObserver[];
@@ -45,29 +57,44 @@ export interface App {
   auth: Auth | null;
   /** Serves HTTP and, on the same port, graphql-ws WebSocket connections. */
   server: Server;
+  logger: Logger;
   /** Listens on `config.port` (0 picks a free port) and resolves with the bound port. */
   start(): Promise<{ port: number; url: string }>;
-  stop(): Promise<void>;
+  /**
+   * Stops serving: no new connections, WebSockets closed with 1001, running requests finish (their
+   * keep-alive sockets told `Connection: close`) for up to `timeoutMs`, then the database closes.
+   * Each step is logged. @default timeoutMs 0 (cut at once: tests)
+   */
+  stop(options?: { timeoutMs?: number }): Promise<void>;
 }
 
 /** The composition root: everything a running Cairn consists of, in the order it is built. */
 export async function buildApp(options: AppOptions): Promise<App> {
-  const { config, generated: given, onQuery, logError, auth: authOverrides, warn = console.warn } = options;
+  const { config, generated: given, onQuery, auth: authOverrides } = options;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const logError = options.logError ?? ((error: unknown) => logger.error({ err: error }, 'unexpected error'));
+  const warn = options.warn ?? ((message: string) => logger.warn(message));
   const generated = given ?? (await loadGenerated(config.generatedDir, config.provider));
   const schemaFile = existsSync(config.schemaPath) ? { path: config.schemaPath, text: readFileSync(config.schemaPath, 'utf8') } : undefined;
   const rules = resolveRules(generated.datamodel, { schema: schemaFile });
   const unruled = unruledModelsWarning(rules);
   if (unruled && options.access !== 'trusted') warn(unruled);
   if (config.syncSchema === 'push') await pushSchema({ databaseUrl: config.databaseUrl, schemaPath: generated.schemaPath });
-  const db = createDb({ databaseUrl: config.databaseUrl, generated, poolSize: config.dbPoolSize, onQuery });
-  const access = options.access === 'trusted' ? 'trusted' : createAccessPolicy({ rules, explain: config.env !== 'production', observers: options.observers, onObserverError: logError });
+  const db = createDb({ databaseUrl: config.databaseUrl, generated, poolSize: config.dbPoolSize, statementTimeoutMs: config.limits.requestTimeoutMs, onQuery });
+  // What reacts to writes, in order; features built after the policy (auth) add theirs below.
+  const observers: WriteObserver[] = [...(options.observers ?? [])];
+  const access = options.access === 'trusted' ? 'trusted' : createAccessPolicy({ rules, explain: config.env !== 'production', observers, onObserverError: logError });
   const clientFor = (viewer: Viewer) => (access === 'trusted' ? trustedClient(db, viewer) : access.clientFor(db, viewer));
   const auth = createAuth({ config, db: access === 'trusted' ? db : access.sudo(db), datamodel: generated.datamodel, clientFor, logError, warn, ...authOverrides });
+  // Auth's guard of the User fields it alone writes; scoped to User so other models' writes pay nothing for it.
+  if (auth) observers.unshift({ models: ['User'], ...auth.writeObserver });
   const schema = buildSchema({
     datamodel: generated.datamodel,
     maxPageSize: config.maxPageSize,
     dbNull: generated.Prisma.DbNull,
     rules,
+    // Trusted mode (CRUD generator tests) has no rules at all, so it keeps every column writable.
+    readOnlyFields: options.access === 'trusted' ? undefined : auth?.readOnlyFields,
     extensions: [auth?.extendSchema].filter((extension) => extension !== undefined),
   });
   const yoga = createCairnYoga({
@@ -78,20 +105,22 @@ export async function buildApp(options: AppOptions): Promise<App> {
       resolveViewer: options.resolveViewer ?? auth?.resolveViewer,
       runAs: userViewerLookup(db, generated.datamodel, config.adminRole),
     }),
-    isReady: async () => {
-      await db.$queryRawUnsafe('SELECT 1');
-      return true;
-    },
+    isReady: createReadinessCheck({ db, provider: config.provider, datamodel: generated.datamodel, migrationsDir: config.migrationsDir }),
     development: config.env !== 'production',
     // GraphiQL's assets come from the npm package, not a CDN (works air-gapped); ~50 MB, so only when on.
     graphiql: config.graphiql && (await import('@graphql-yoga/render-graphiql')).renderGraphiQL,
     logError,
+    logger,
     datamodel: generated.datamodel,
     auth,
     maxBodyBytes: config.maxBodyBytes,
+    limits: config.limits,
+    maxPageSize: config.maxPageSize,
   });
-  const server = createServer(yoga);
-  const websocket = createWebSocketServer({ server, yoga });
+  const http = createGracefulServer(yoga);
+  let stopping: Promise<void> | undefined;
+  const server = http.server;
+  const websocket = createWebSocketServer({ server, yoga, limits: config.limits, trustProxy: config.trustProxy });
 
   return {
     config,
@@ -100,6 +129,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     yoga,
     auth,
     server,
+    logger,
     start: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -108,12 +138,23 @@ export async function buildApp(options: AppOptions): Promise<App> {
           resolve({ port, url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql` });
         });
       }),
-    async stop() {
-      await websocket.close();
-      auth?.close();
-      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await db.$disconnect();
+    stop({ timeoutMs = 0 } = {}) {
+      // Idempotent: a signal during a test's own stop (or two signals) share one shutdown.
+      return (stopping ??= shutdown(timeoutMs));
     },
   };
+
+  async function shutdown(timeoutMs: number): Promise<void> {
+    const graceful = timeoutMs > 0;
+    const step = (message: string, fields: object = {}) => graceful && logger.info(fields, `shutdown: ${message}`);
+    step('stopped accepting connections', { inFlight: http.inFlight, timeoutMs });
+    const drained = http.drain(timeoutMs);
+    const sockets = await websocket.close();
+    step('closed WebSocket connections (1001 going away)', { sockets });
+    const finished = await drained;
+    step(finished ? 'running requests finished' : 'deadline reached: cut the remaining connections', { inFlight: http.inFlight });
+    auth?.close();
+    await db.$disconnect();
+    step('database closed; done');
+  }
 }

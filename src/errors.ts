@@ -10,6 +10,10 @@ export const errorCodes = {
   RATE_LIMITED: 429,
   PAYLOAD_TOO_LARGE: 413,
   INTERNAL_SERVER_ERROR: 500,
+  /** A dependency (the database) is unreachable; retry after `retryAfter` seconds (HTTP Retry-After). */
+  SERVICE_UNAVAILABLE: 503,
+  /** The operation ran past CAIRN_REQUEST_TIMEOUT_MS and was stopped. */
+  TIMEOUT: 504,
 } as const;
 export type ErrorCode = keyof typeof errorCodes;
 
@@ -38,6 +42,16 @@ export const unauthenticated = (message: string) => new CairnError('UNAUTHENTICA
 /** Too many attempts; `retryAfter` (seconds) tells the client when to try again. */
 export const rateLimited = (message: string, retryAfter: number) =>
   new CairnError('RATE_LIMITED', message, { retryAfter });
+/**
+ * A request over one of the security limits (README "Security limits"): BAD_USER_INPUT naming the
+ * limit, its environment variable, the maximum and what arrived, e.g. `{ limit: "maxDepth", max: 12, value: 25 }`.
+ */
+export const limitExceeded = (what: string, limit: string, envVar: string, max: number, value: number | string) =>
+  new CairnError('BAD_USER_INPUT', `${what} is over the limit: ${value} > ${max} (${envVar}).`, { limit, max, value });
+/** The database (or another dependency) cannot be reached right now; clients retry after `retryAfter` seconds. */
+export const serviceUnavailable = (message: string, retryAfter = 5) => new CairnError('SERVICE_UNAVAILABLE', message, { retryAfter });
+export const timeout = (ms: number) =>
+  new CairnError('TIMEOUT', `The operation ran longer than ${ms} ms (CAIRN_REQUEST_TIMEOUT_MS) and was stopped.`, { timeoutMs: ms });
 export const internal = (message = 'Unexpected error.') => new CairnError('INTERNAL_SERVER_ERROR', message);
 
 export const isCairnError = (error: unknown): error is CairnError => error instanceof CairnError;

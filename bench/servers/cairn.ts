@@ -20,7 +20,7 @@ await countDriverStatements(pg, benchEnv().sqliteFile);
 await runServerProcess(async () => {
   const { url, poolSize } = benchEnv();
   const config = loadConfig(
-    { NODE_ENV: 'production', CAIRN_GENERATED_DIR: `${rootDir}/src/generated`, CAIRN_SCHEMA: `${rootDir}/prisma/schema.prisma` },
+    { NODE_ENV: 'production', CAIRN_GENERATED_DIR: `${rootDir}/examples/blog/src/generated`, CAIRN_SCHEMA: `${rootDir}/examples/blog/prisma/schema.prisma` },
     { databaseUrl: url, host: '127.0.0.1', port: 0, syncSchema: 'off', dbPoolSize: poolSize },
   );
   const viewer = process.env.BENCH_CAIRN_VIEWER === 'anonymous' ? null : { id: benchAdminId, roles: ['user', 'admin'] };

@@ -20,7 +20,7 @@ const nestedSelect = {
 
 await runServerProcess(async () => {
   const { url, poolSize } = benchEnv();
-  const generated = await loadGenerated(`${rootDir}/src/generated`, providerOf(url));
+  const generated = await loadGenerated(`${rootDir}/examples/blog/src/generated`, providerOf(url));
   const db = createDb({ databaseUrl: url, generated, poolSize });
   await db.$connect();
 

@@ -11,32 +11,53 @@ import type { ModelInfo, Row } from './model-info.ts';
  * (and *Many and cascades on it skip the reads that capture needs); `beforeWrite` still sees them.
  */
 export interface ChangeCapture {
+  /** Every observer, in list order. */
   readonly observers: readonly WriteObserver[];
-  /** Whether some observer sees rows before they are written (then every write runs in a transaction). */
-  readonly intercepts: boolean;
-  /** Whether any observer is configured (else writes capture nothing and `sudo()` is the raw client). */
+  /** Whether some observer takes change events (else trusted code's `sudo()` is the raw client: nothing to capture). */
   readonly active: boolean;
+  /** The observers that see writes to `model`, in list order. */
+  observersFor(model: string): readonly WriteObserver[];
+  /** Whether some observer sees rows of `model` before they are written. */
+  intercepts(model: Model): boolean;
   /** Whether writes to `model` produce change events. */
   tracks(model: Model): boolean;
   /** Whether deleting rows of `model` produces events (its own, or of rows the database deletes or nulls with it). */
   tracksDelete(model: Model): boolean;
-  /** Whether a write to `model` needs its transaction and row images (an observer is involved). */
+  /** Whether a write to `model` needs a transaction and row images (an observer is involved). */
   involves(model: Model, operation: 'create' | 'update' | 'delete'): boolean;
 }
 
 const optOut = /(^|\n)\s*@@changes\(\s*false\s*\)/;
 
+interface ModelObservers {
+  count: number;
+  list: readonly WriteObserver[];
+  listens: boolean;
+  intercepts: boolean;
+}
+
+/**
+ * `observers` may still grow after the policy is built (the app adds auth's once auth exists):
+ * what each model needs is worked out on first use and again whenever the list has changed.
+ */
 export function createChangeCapture(info: ModelInfo, observers: readonly WriteObserver[] = []): ChangeCapture {
-  const listens = observers.some((o) => o.afterCommit || o.beforeCommit);
-  const intercepts = observers.some((o) => o.beforeWrite);
-  const tracked = new Map<string, boolean>();
-  const tracks = (model: Model) => {
-    let value = tracked.get(model.name);
-    if (value === undefined) tracked.set(model.name, (value = listens && !optOut.test(model.documentation ?? '')));
-    return value;
+  const byModel = new Map<string, ModelObservers>();
+  const forModel = (name: string): ModelObservers => {
+    let entry = byModel.get(name);
+    if (entry?.count !== observers.length) {
+      const model = info.datamodel.models.find((m) => m.name === name);
+      const list = observers.filter((o) => !o.models || o.models.includes(name));
+      const quiet = optOut.test(model?.documentation ?? '');
+      entry = { count: observers.length, list, listens: !quiet && list.some((o) => o.afterCommit || o.beforeCommit), intercepts: list.some((o) => o.beforeWrite) };
+      byModel.set(name, entry);
+      deleteTracked.clear();
+    }
+    return entry;
   };
+  const tracks = (model: Model) => forModel(model.name).listens;
   const deleteTracked = new Map<string, boolean>();
   const tracksDelete = (model: Model): boolean => {
+    forModel(model.name);
     const known = deleteTracked.get(model.name);
     if (known !== undefined) return known;
     deleteTracked.set(model.name, false); // cycles (self-relations) end here
@@ -46,11 +67,14 @@ export function createChangeCapture(info: ModelInfo, observers: readonly WriteOb
   };
   return {
     observers,
-    intercepts,
-    active: listens || intercepts,
+    get active() {
+      return observers.some((o) => o.afterCommit || o.beforeCommit);
+    },
+    observersFor: (name) => forModel(name).list,
+    intercepts: (model) => forModel(model.name).intercepts,
     tracks,
     tracksDelete,
-    involves: (model, operation) => intercepts || (operation === 'delete' ? tracksDelete(model) : tracks(model)),
+    involves: (model, operation) => forModel(model.name).intercepts || (operation === 'delete' ? tracksDelete(model) : tracks(model)),
   };
 }
 
@@ -74,10 +98,10 @@ export async function interceptWrite(
   data: Row | undefined,
   key?: Row,
 ): Promise<Row | undefined> {
-  if (!ctx.capture.intercepts) return data;
+  if (!ctx.capture.intercepts(model)) return data;
   const viewer = ctx.rules.viewer ? { id: ctx.rules.viewer.id, roles: ctx.rules.viewer.roles } : null;
   let current = data;
-  for (const observer of ctx.capture.observers) {
+  for (const observer of ctx.capture.observersFor(model.name)) {
     if (!observer.beforeWrite) continue;
     const replaced = await observer.beforeWrite({ model: model.name, operation, ...(current ? { data: current } : {}), ...(key ? { key } : {}), viewer, db: ctx.db });
     if (replaced && operation !== 'delete') current = replaced;
@@ -85,19 +109,25 @@ export async function interceptWrite(
   return current;
 }
 
+/** The changes an observer sees: those of its models, in write order. */
+const changesFor = (observer: WriteObserver, changes: readonly ChangeEvent[]) => (observer.models ? changes.filter((c) => observer.models!.includes(c.model)) : changes);
+
 /** Inside the transaction, after its last write: observers write what must commit with the data (an outbox). */
-export async function beforeCommit(capture: ChangeCapture, changes: ChangeLog, db: unknown): Promise<void> {
-  for (const observer of capture.observers) if (observer.beforeCommit) await observer.beforeCommit(changes, db);
+export async function beforeCommit(observers: readonly WriteObserver[], changes: ChangeLog, db: unknown): Promise<void> {
+  for (const observer of observers) {
+    const seen = observer.beforeCommit ? changesFor(observer, changes) : [];
+    if (seen.length) await observer.beforeCommit!(Object.freeze([...seen]), db);
+  }
 }
 
 /** After COMMIT: best-effort reactions. An observer's failure is reported, never thrown into the committed write. */
-export function afterCommit(capture: ChangeCapture, changes: ChangeLog, report: (error: unknown) => void): void {
+export function afterCommit(observers: readonly WriteObserver[], changes: ChangeLog, report: (error: unknown) => void): void {
   if (!changes.length) return;
-  const frozen = Object.freeze([...changes]);
-  for (const observer of capture.observers) {
-    if (!observer.afterCommit) continue;
+  for (const observer of observers) {
+    const seen = observer.afterCommit ? changesFor(observer, changes) : [];
+    if (!seen.length) continue;
     try {
-      observer.afterCommit(frozen);
+      observer.afterCommit!(Object.freeze([...seen]));
     } catch (error) {
       report(error);
     }
@@ -181,9 +211,9 @@ export async function runInTransaction<T>(ctx: AccessContext, fn: (tx: AccessCon
   const changes: ChangeLog = [];
   const result = await (ctx.db.$transaction as (f: (tx: AccessContext['db']) => Promise<T>, o?: unknown) => Promise<T>)(async (db) => {
     const value = await fn({ ...ctx, db, inTransaction: true, changes });
-    if (changes.length) await beforeCommit(ctx.capture, changes, db);
+    if (changes.length) await beforeCommit(ctx.capture.observers, changes, db);
     return value;
   }, options);
-  afterCommit(ctx.capture, changes, ctx.report);
+  afterCommit(ctx.capture.observers, changes, ctx.report);
   return result;
 }

@@ -33,7 +33,7 @@ export interface AccessPolicy {
   clientFor(db: DbClient, viewer: Viewer | null): AccessClient;
   /**
    * Trusted code's client (auth, seeding, jobs): `db` with every rule passing, whose writes produce
-   * change events like `ctx.db.sudo()`'s. The raw client itself when no observer is configured.
+   * change events like `ctx.db.sudo()`'s; the raw client while no observer takes change events.
    */
   sudo(db: DbClient): DbClient;
 }
@@ -44,6 +44,18 @@ export function createAccessPolicy({ rules, explain = false, observers = [], onO
   return {
     rules,
     clientFor: (db, viewer) => createPolicyClient({ db, rules: createViewerRules(rules, viewer), info, explain, inTransaction: false, capture, report: onObserverError }),
-    sudo: (db) => (capture.active ? createPolicyClient({ db, rules: trustedRules(rules), info, explain, inTransaction: false, capture, report: onObserverError, trusted: true }) : db),
+    sudo(db) {
+      // Decided per use, as observers may be added after this client is handed out (auth gets it at boot).
+      let trusted: DbClient | undefined;
+      return new Proxy(db, {
+        get(target, prop) {
+          const client: object = capture.active
+            ? (trusted ??= createPolicyClient({ db, rules: trustedRules(rules), info, explain, inTransaction: false, capture, report: onObserverError, trusted: true }))
+            : target;
+          const value = Reflect.get(client, prop, client);
+          return typeof value === 'function' ? value.bind(client) : value;
+        },
+      });
+    },
   };
 }

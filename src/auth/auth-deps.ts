@@ -1,4 +1,5 @@
 import type { DbClient } from '../db/index.ts';
+import type { BackgroundWork } from './background-work.ts';
 import type { Viewer } from '../schema/index.ts';
 import type { SessionManager } from './create-session-manager.ts';
 import type { Throttler } from './create-throttler.ts';
@@ -14,7 +15,8 @@ export interface AuthSettings {
   trustedOrigins: ReadonlySet<string>;
   /** Secure cookies: everywhere except plain-http development and tests. */
   secureCookies: boolean;
-  trustProxy: boolean;
+  /** Reverse proxies in front of Cairn whose X-Forwarded-For entries are believed (CAIRN_TRUST_PROXY). */
+  trustProxy: number;
 }
 
 /** Everything the auth operations share; built by createAuth, passed to each feature. */
@@ -29,8 +31,10 @@ export interface AuthDeps {
   hasher: PasswordHasher;
   mailer: Mailer;
   sessions: SessionManager;
-  /** Per account (e-mail, user) and per client address. */
-  throttle: { account: Throttler; address: Throttler };
+  /** Attempt counters (sign-in per account × address, address and account; e-mails sent). */
+  throttle: Throttler;
+  /** Work done after the answer (what must not show in its timing). */
+  background: BackgroundWork;
   /** Where failures that must not fail the request go (an e-mail that could not be sent). */
   logError: (error: unknown) => void;
 }

@@ -1,12 +1,15 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config/index.ts';
 import type { Datamodel, DbClient } from '../db/index.ts';
+import type { WriteObserver } from '../events/index.ts';
 import type { SchemaExtension, Viewer } from '../schema/index.ts';
 import { createApiTokens } from './api-tokens.ts';
+import { createBackgroundWork } from './background-work.ts';
 import type { AuthDeps, AuthSettings } from './auth-deps.ts';
 import { createSessionManager, type SessionManager } from './create-session-manager.ts';
-import { accountPolicy, addressPolicy, createThrottler } from './create-throttler.ts';
+import { createThrottler } from './create-throttler.ts';
 import { createViewerResolver } from './create-viewer-resolver.ts';
+import { createEmailChange } from './email-change.ts';
 import { createEmailVerification } from './email-verification.ts';
 import { createOutbox, type Mailer, type Outbox } from './mailer.ts';
 import { createOAuthFlow } from './oauth/create-oauth-flow.ts';
@@ -14,16 +17,27 @@ import { resolveOAuthProviders } from './oauth/resolve-oauth-providers.ts';
 import { useOAuthRoutes } from './oauth/use-oauth-routes.ts';
 import { createOneTimeTokens } from './one-time-tokens.ts';
 import { createPasswordAuth } from './password-auth.ts';
+import { createPasswordCheck } from './password-check.ts';
 import { createArgon2Hasher, type PasswordHasher } from './password-hasher.ts';
 import { createPasswordReset } from './password-reset.ts';
 import { createPrismaSessionStore } from './prisma-session-store.ts';
+import { protectAuthFields } from './protect-auth-fields.ts';
 import { createMemoryRateLimitStore, type RateLimitStore } from './rate-limit-store.ts';
+import { createRedisRateLimitStore } from './redis-rate-limit-store.ts';
 import { resolveAuthModels, type AuthModels } from './resolve-auth-models.ts';
 import { registerAuthSchema } from './schema/register-auth-schema.ts';
 import type { SessionStore } from './session-store.ts';
 import { createSmtpMailer } from './smtp-mailer.ts';
 import { useClientAddress } from './use-client-address.ts';
 import { useSessionCookies } from './use-session-cookies.ts';
+
+/**
+ * What auth alone writes: an address changes only through changeEmail (re-verified), its proof
+ * only through a link or a provider, roles only through setUserRoles. Writable through the
+ * generic API, `updateUser(data: { email })` would keep `emailVerified` and take over the
+ * address (and then OAuth identities and password resets) without proof.
+ */
+export const protectedUserFields = ['email', 'emailVerified', 'roles', 'passwordHash'] as const;
 
 /** Parts tests (and embedders) may replace; each has a production default. */
 export interface AuthOverrides {
@@ -33,7 +47,7 @@ export interface AuthOverrides {
   passwordHasher?: PasswordHasher;
   /** @default SMTP when SMTP_URL is set, else an in-memory outbox */
   mailer?: Mailer;
-  /** Attempt counters for throttling. @default in memory (one instance; use Redis for several) */
+  /** Attempt counters for throttling. @default Redis when REDIS_URL is set, else in memory (one instance) */
   rateLimitStore?: RateLimitStore;
   /** @default the app's Session model through Prisma */
   sessionStore?: SessionStore;
@@ -61,6 +75,13 @@ export interface Auth {
   resolveViewer(request: Request, connectionParams?: Record<string, unknown>): Promise<Viewer | null>;
   /** For buildSchema: the auth queries and mutations. */
   extendSchema: SchemaExtension;
+  /**
+   * For buildSchema: the User fields only auth's own flows write (signUp, changeEmail,
+   * verifyEmail, setUserRoles), left out of the generated create/update inputs.
+   */
+  readOnlyFields: Readonly<Record<string, readonly string[]>>;
+  /** For the write path's observer list: refuses app code's `ctx.db` writes of the same fields (see protectAuthFields). */
+  writeObserver: WriteObserver;
   /** Yoga plugins, listed one by one in createCairnYoga. */
   plugins: { clientAddress: Plugin; sessionCookies: Plugin; oauthRoutes: Plugin };
   /** Origins allowed to use the session cookie cross-origin (CORS). */
@@ -68,6 +89,8 @@ export interface Auth {
   /** The e-mails "sent" while no SMTP_URL is set (development, tests); null with SMTP. */
   outbox: Outbox | null;
   sessions: SessionManager;
+  /** Resolves when the work auth does after answering (password-reset e-mails) is done. */
+  settled(): Promise<void>;
   close(): void;
 }
 
@@ -91,7 +114,9 @@ export function createAuth(options: AuthOptions): Auth | null {
   if (outbox && config.env === 'production') {
     (options.warn ?? console.warn)('SMTP_URL is not set: password-reset and verification e-mails stay in memory and are never sent.');
   }
-  const rateLimits = options.rateLimitStore ?? createMemoryRateLimitStore({ now: () => now().getTime() });
+  const rateLimits =
+    options.rateLimitStore ??
+    (config.redisUrl ? createRedisRateLimitStore({ url: config.redisUrl }) : createMemoryRateLimitStore({ now: () => now().getTime() }));
   const deps: AuthDeps = {
     db,
     clientFor: options.clientFor ?? (() => db),
@@ -105,14 +130,18 @@ export function createAuth(options: AuthOptions): Auth | null {
       now,
       ttlMs: config.sessionTtlDays * 24 * 3600_000,
     }),
-    throttle: { account: createThrottler(rateLimits, accountPolicy, now), address: createThrottler(rateLimits, addressPolicy, now) },
+    throttle: createThrottler(rateLimits, now),
     logError: options.logError ?? console.error,
+    background: createBackgroundWork(options.logError ?? console.error),
   };
   const tokens = createOneTimeTokens(deps);
-  const verification = createEmailVerification(deps, tokens);
+  const checkPassword = createPasswordCheck(deps);
+  const emailChange = createEmailChange(deps, tokens, checkPassword);
+  const verification = createEmailVerification(deps, tokens, emailChange);
   const features = {
     deps,
-    passwords: createPasswordAuth(deps, verification),
+    passwords: createPasswordAuth(deps, verification, checkPassword),
+    emailChange,
     reset: createPasswordReset(deps, tokens),
     verification,
     apiTokens: createApiTokens(deps),
@@ -122,14 +151,21 @@ export function createAuth(options: AuthOptions): Auth | null {
     models,
     resolveViewer: createViewerResolver(deps, features.apiTokens),
     extendSchema: (builder) => registerAuthSchema(builder, features),
+    readOnlyFields: { User: protectedUserFields },
+    writeObserver: protectAuthFields(),
     plugins: {
-      clientAddress: useClientAddress(),
+      clientAddress: useClientAddress({ trustProxy: settings.trustProxy, warn: options.warn ?? console.warn }),
       sessionCookies: useSessionCookies(),
       oauthRoutes: useOAuthRoutes(createOAuthFlow(deps, providers), providers),
     },
     trustedOrigins: [...settings.trustedOrigins],
     outbox,
     sessions: deps.sessions,
-    close: () => smtp?.close(),
+    settled: () => deps.background.settled(),
+    close: () => {
+      smtp?.close();
+      // A store passed in belongs to the caller.
+      if (!options.rateLimitStore) rateLimits.close().catch(deps.logError);
+    },
   };
 }

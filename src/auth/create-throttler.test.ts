@@ -1,59 +1,41 @@
 import { describe, expect, it } from 'vitest';
-import { createThrottler, type ThrottlePolicy } from './create-throttler.ts';
-import { createMemoryRateLimitStore } from './rate-limit-store.ts';
+import { accountKey, addressKey, createThrottler } from './create-throttler.ts';
+import { createMemoryRateLimitStore, delayFor, type ThrottlePolicy } from './rate-limit-store.ts';
 
 const policy: ThrottlePolicy = { freeAttempts: 2, delaysMs: [1000, 4000], memoryMs: 60_000 };
 
-function setup() {
-  let at = 0;
-  const now = () => new Date(at);
-  const store = createMemoryRateLimitStore({ now: () => at });
-  return { throttle: createThrottler(store, policy, now), advance: (ms: number) => void (at += ms) };
-}
-
-const retryAfter = async (check: Promise<void>) => {
-  try {
-    await check;
-    return 0;
-  } catch (error) {
-    expect((error as { code: string }).code).toBe('RATE_LIMITED');
-    return (error as { extensions: { retryAfter: number } }).extensions.retryAfter;
-  }
-};
-
 describe('createThrottler', () => {
-  it('allows the free attempts, then blocks for growing delays (the last repeating)', async () => {
-    const { throttle, advance } = setup();
-    await throttle.hit('k');
-    await throttle.hit('k');
-    expect(await retryAfter(throttle.check('k'))).toBe(0);
-    await throttle.hit('k');
-    expect(await retryAfter(throttle.check('k'))).toBe(1);
-    advance(1000);
-    expect(await retryAfter(throttle.check('k'))).toBe(0);
-    await throttle.hit('k');
-    expect(await retryAfter(throttle.check('k'))).toBe(4);
-    advance(4000);
-    await throttle.hit('k');
-    expect(await retryAfter(throttle.check('k'))).toBe(4);
+  it('answers a blocked attempt with RATE_LIMITED and retryAfter in whole seconds', async () => {
+    let at = 0;
+    const throttle = createThrottler(createMemoryRateLimitStore({ now: () => at }), () => new Date(at));
+    const rule = { key: 'k', policy };
+    for (let i = 0; i < 3; i++) await throttle.attempt([rule]);
+    at += 1;
+    await expect(throttle.attempt([rule])).rejects.toMatchObject({ code: 'RATE_LIMITED', extensions: { retryAfter: 1 } });
+    at += 999;
+    await throttle.attempt([rule]);
+    await expect(throttle.attempt([rule])).rejects.toMatchObject({ extensions: { retryAfter: 4 } });
   });
 
-  it('keeps keys apart, resets on success and forgets after memoryMs', async () => {
-    const { throttle, advance } = setup();
-    for (let i = 0; i < 3; i++) await throttle.hit('a');
-    expect(await retryAfter(throttle.check('b'))).toBe(0);
-    await throttle.reset('a');
-    expect(await retryAfter(throttle.check('a'))).toBe(0);
-    for (let i = 0; i < 3; i++) await throttle.hit('a');
-    advance(60_000);
-    await throttle.hit('a'); // the old failures were forgotten: this is the first again
-    expect(await retryAfter(throttle.check('a'))).toBe(0);
+  it('delays grow per attempt past the free ones, the last repeating', () => {
+    expect([1, 2, 3, 4, 5, 9].map((n) => delayFor(policy, n))).toEqual([0, 0, 1000, 4000, 4000, 4000]);
+  });
+});
+
+describe('addressKey', () => {
+  it('keeps IPv4, unwraps IPv4-mapped IPv6, groups IPv6 by /64, bounds anything else', () => {
+    expect(addressKey('203.0.113.9')).toBe('203.0.113.9');
+    expect(addressKey('::ffff:203.0.113.9')).toBe('203.0.113.9');
+    expect(addressKey('2001:db8:0:12:aaaa::1')).toBe('2001:db8:0:12::/64');
+    expect(addressKey('2001:0db8:0000:0012:ffff:ffff:ffff:ffff')).toBe('2001:db8:0:12::/64');
+    expect(addressKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(addressKey('::1')).toBe('0:0:0:0::/64');
+    expect(addressKey('x'.repeat(500))).toHaveLength(64);
+    expect(addressKey(undefined)).toBe('-');
   });
 
-  it('the memory store stays bounded under a flood of keys', async () => {
-    const store = createMemoryRateLimitStore({ maxEntries: 100 });
-    for (let i = 0; i < 1000; i++) await store.set(`k${i}`, { failures: 1, blockedUntil: 0 }, 60_000);
-    expect(await store.get('k999')).toEqual({ failures: 1, blockedUntil: 0 });
-    expect(await store.get('k0')).toBeUndefined();
+  it('hashes e-mail addresses out of the keys', () => {
+    expect(accountKey('ada@example.org')).toMatch(/^[\w-]{22}$/);
+    expect(accountKey('ada@example.org')).not.toBe(accountKey('bob@example.org'));
   });
 });

@@ -2,6 +2,8 @@ import { badInput } from '../errors.ts';
 import type { Viewer } from '../schema/index.ts';
 import { authEmails } from './auth-emails.ts';
 import type { AuthDeps } from './auth-deps.ts';
+import { usagePolicy } from './create-throttler.ts';
+import type { EmailChange } from './email-change.ts';
 import type { OneTimeTokens } from './one-time-tokens.ts';
 
 const hours = 24;
@@ -10,7 +12,7 @@ const invalid = 'The verification link is invalid or has expired; request a new 
 export type EmailVerification = ReturnType<typeof createEmailVerification>;
 
 /** requestEmailVerification / verifyEmail, and the e-mail sign-up sends. */
-export function createEmailVerification(deps: AuthDeps, tokens: OneTimeTokens) {
+export function createEmailVerification(deps: AuthDeps, tokens: OneTimeTokens, emailChange: EmailChange) {
   const { db, throttle } = deps;
 
   /** Sends a verification link. Mail trouble is logged, not thrown: the account exists either way. */
@@ -32,15 +34,18 @@ export function createEmailVerification(deps: AuthDeps, tokens: OneTimeTokens) {
     async request(viewer: Viewer): Promise<boolean> {
       const user = await db.user.findUniqueOrThrow({ where: { id: viewer.id }, select: { email: true, emailVerified: true } });
       if (user.emailVerified) return true;
-      await throttle.account.check(`verify:${viewer.id}`);
-      await throttle.account.hit(`verify:${viewer.id}`);
+      await throttle.attempt([{ key: `verify:${viewer.id}`, policy: usagePolicy }]);
       await send(viewer.id, user.email);
       return true;
     },
 
-    /** Marks the address verified. The link proves only the address it was sent to. */
+    /**
+     * Marks the address verified, or applies a changeEmail whose link this is (the same link page
+     * serves both). The link proves only the address it was sent to.
+     */
     async verify(token: string): Promise<boolean> {
-      const record = await tokens.find('email_verification', token, invalid);
+      const record = await tokens.find(['email_verification', 'email_change'], token, invalid);
+      if (record.kind === 'email_change') return emailChange.apply(record, invalid);
       await db.$transaction(async (tx) => {
         // Deleting first makes the token single-use even when two requests race with it.
         const used = await tx.authToken.deleteMany({ where: { id: record.id } });

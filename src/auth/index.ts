@@ -5,10 +5,12 @@ export { createSessionManager, type SessionManager, type SessionManagerOptions, 
 export type { SessionRecord, SessionStore, SessionUser } from './session-store.ts';
 export { createMemorySessionStore } from './memory-session-store.ts';
 export { createPrismaSessionStore } from './prisma-session-store.ts';
-export { createMemoryRateLimitStore, type AttemptRecord, type RateLimitStore } from './rate-limit-store.ts';
+export { createMemoryRateLimitStore, type ConsumeResult, type RateLimitStore, type ThrottlePolicy, type ThrottleRule } from './rate-limit-store.ts';
+export { createRedisRateLimitStore, type RedisRateLimitStoreOptions } from './redis-rate-limit-store.ts';
 export { createOutbox, type MailMessage, type Mailer, type Outbox } from './mailer.ts';
 export { createSmtpMailer } from './smtp-mailer.ts';
 export { argon2idOptions, createArgon2Hasher, type PasswordHasher } from './password-hasher.ts';
 export { passwordRules } from './password-policy.ts';
 export { sessionCookieName } from './session-cookie.ts';
 export { apiTokenPrefix, generateToken, hashToken } from './random-token.ts';
+export { forwardedAddress } from './client-address.ts';

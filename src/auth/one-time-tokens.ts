@@ -3,10 +3,11 @@ import type { AuthDeps } from './auth-deps.ts';
 import { generateToken, hashToken, isTokenShaped } from './random-token.ts';
 
 /** Kinds of AuthToken rows that a link in an e-mail redeems once. */
-export type OneTimeKind = 'password_reset' | 'email_verification';
+export type OneTimeKind = 'password_reset' | 'email_verification' | 'email_change';
 
 export interface OneTimeRecord {
   id: string;
+  kind: OneTimeKind;
   userId: string | number;
   email: string | null;
 }
@@ -30,14 +31,15 @@ export function createOneTimeTokens(deps: AuthDeps) {
     },
 
     /** The live record for `token`, or BAD_USER_INPUT with `invalid` (unknown, used, expired, other kind: alike). */
-    async find(kind: OneTimeKind, token: string, invalid: string): Promise<OneTimeRecord> {
+    async find(kinds: OneTimeKind | readonly OneTimeKind[], token: string, invalid: string): Promise<OneTimeRecord> {
+      const accepted: readonly string[] = typeof kinds === 'string' ? [kinds] : kinds;
       if (!isTokenShaped(token)) throw badInput(invalid, { field: 'token' });
       const row = await db.authToken.findUnique({
         where: { id: hashToken(token) },
         select: { id: true, kind: true, userId: true, email: true, expiresAt: true },
       });
-      if (!row || row.kind !== kind || !row.expiresAt || row.expiresAt <= now()) throw badInput(invalid, { field: 'token' });
-      return { id: row.id, userId: row.userId, email: row.email };
+      if (!row || !accepted.includes(row.kind) || !row.expiresAt || row.expiresAt <= now()) throw badInput(invalid, { field: 'token' });
+      return { id: row.id, kind: row.kind as OneTimeKind, userId: row.userId, email: row.email };
     },
   };
 }

@@ -2,11 +2,13 @@ import { badInput, conflict, forbidden, unauthenticated } from '../errors.ts';
 import type { Viewer } from '../schema/index.ts';
 import type { AuthDeps } from './auth-deps.ts';
 import { clientAddress } from './client-address.ts';
+import { addressKey, addressPolicy } from './create-throttler.ts';
 import { normalizeEmail } from './email-address.ts';
 import type { EmailVerification } from './email-verification.ts';
 import { issueSession } from './issue-session.ts';
+import type { PasswordCheck } from './password-check.ts';
 import { checkNewPassword, checkOfferedPassword } from './password-policy.ts';
-import { generateToken } from './random-token.ts';
+import { revokeCredentials } from './revoke-credentials.ts';
 import { parseRoles } from './session-store.ts';
 import { assertNotCrossSite } from './request-origin.ts';
 
@@ -16,18 +18,11 @@ export interface SignUpInput {
   name?: string | null;
 }
 
-/** Counter keys: sign-in and change-password share the account's, so neither path guesses faster. */
-export const signInKey = (email: string) => `signin:${email}`;
-
 export type PasswordAuth = ReturnType<typeof createPasswordAuth>;
 
 /** signUp, signIn and changePassword. */
-export function createPasswordAuth(deps: AuthDeps, verification: EmailVerification) {
+export function createPasswordAuth(deps: AuthDeps, verification: EmailVerification, checkPassword: PasswordCheck) {
   const { db, hasher, throttle, settings } = deps;
-  // Unknown e-mails and password-less (OAuth-only) users are checked against this, so they take
-  // as long as a wrong password and timing does not tell which e-mails have accounts.
-  const dummyHash = hasher.hash(generateToken());
-  dummyHash.catch(() => {});
 
   return {
     async signUp(request: Request, input: SignUpInput) {
@@ -37,10 +32,7 @@ export function createPasswordAuth(deps: AuthDeps, verification: EmailVerificati
       const name = input.name?.trim() || undefined;
       if (name && name.length > 200) throw badInput('name must be at most 200 characters', { field: 'name' });
       const address = clientAddress(request, settings.trustProxy);
-      if (address) {
-        await throttle.address.check(`signup:${address}`);
-        await throttle.address.hit(`signup:${address}`);
-      }
+      if (address) await throttle.attempt([{ key: `signup:${addressKey(address)}`, policy: addressPolicy }]);
       const passwordHash = await hasher.hash(input.password);
       let user: { id: string | number; roles: string };
       try {
@@ -64,35 +56,30 @@ export function createPasswordAuth(deps: AuthDeps, verification: EmailVerificati
       assertNotCrossSite(request, settings.trustedOrigins);
       checkOfferedPassword(input.password);
       const email = normalizeEmail(input.email);
-      const address = clientAddress(request, settings.trustProxy);
-      await throttle.account.check(signInKey(email));
-      if (address) await throttle.address.check(`signin:${address}`);
       const user = await db.user.findUnique({ where: { email }, select: { id: true, passwordHash: true, roles: true } });
-      const valid = await hasher.verify(user?.passwordHash ?? (await dummyHash), input.password);
-      if (!user?.passwordHash || !valid) {
-        await throttle.account.hit(signInKey(email));
-        if (address) await throttle.address.hit(`signin:${address}`);
+      // Checked (and counted) for unknown e-mails too: same time, same throttle.
+      const valid = await checkPassword(request, email, user?.passwordHash, input.password);
+      if (!user || !valid) {
         throw unauthenticated('Invalid email or password.');
       }
-      await throttle.account.reset(signInKey(email));
       return issueSession(deps, request, { id: user.id, roles: parseRoles(user.roles) });
     },
 
-    /** Keeps the current session and ends every other one: whoever knew the old password is out. */
-    async changePassword(viewer: Viewer, sessionId: string, input: { currentPassword: string; newPassword: string }) {
+    /**
+     * Keeps the current session and ends every other one, every API token and pending links:
+     * whoever knew the old password, or took a token with it, is out.
+     */
+    async changePassword(request: Request, viewer: Viewer, sessionId: string, input: { currentPassword: string; newPassword: string }) {
       checkOfferedPassword(input.currentPassword);
       const user = await db.user.findUniqueOrThrow({ where: { id: viewer.id }, select: { email: true, passwordHash: true } });
       checkNewPassword(input.newPassword, user.email);
       if (!user.passwordHash) throw badInput('This account has no password yet; set one with requestPasswordReset.');
-      await throttle.account.check(signInKey(user.email));
-      if (!(await hasher.verify(user.passwordHash, input.currentPassword))) {
-        await throttle.account.hit(signInKey(user.email));
+      if (!(await checkPassword(request, user.email, user.passwordHash, input.currentPassword))) {
         throw forbidden('The current password is incorrect.');
       }
       const passwordHash = await hasher.hash(input.newPassword);
       await db.user.update({ where: { id: viewer.id }, data: { passwordHash }, select: { id: true } });
-      await throttle.account.reset(signInKey(user.email));
-      await deps.sessions.invalidateAll(viewer.id, sessionId);
+      await revokeCredentials(deps, viewer.id, sessionId);
       return true;
     },
   };

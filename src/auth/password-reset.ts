@@ -2,10 +2,12 @@ import { badInput } from '../errors.ts';
 import { authEmails } from './auth-emails.ts';
 import type { AuthDeps } from './auth-deps.ts';
 import { clientAddress } from './client-address.ts';
+import { accountKey, addressKey, addressPolicy, usagePolicy } from './create-throttler.ts';
 import { normalizeEmail } from './email-address.ts';
 import type { OneTimeTokens } from './one-time-tokens.ts';
-import { signInKey } from './password-auth.ts';
+import { signInRules } from './password-check.ts';
 import { checkNewPassword } from './password-policy.ts';
+import { revokeCredentials } from './revoke-credentials.ts';
 
 const minutes = 60;
 const invalid = 'The reset link is invalid or has expired; request a new one.';
@@ -18,31 +20,33 @@ export function createPasswordReset(deps: AuthDeps, tokens: OneTimeTokens) {
   return {
     /**
      * Always true, for known and unknown addresses alike (no account enumeration). Counted per
-     * address and per client, so nobody can flood one inbox or probe many cheaply.
+     * address and per client, so nobody can flood one inbox or probe many cheaply. The answer
+     * goes out before the account is even looked up: the lookup, the token and the e-mail happen
+     * afterwards, so known and unknown addresses take the same time to answer.
      */
     async request(request: Request, rawEmail: string): Promise<boolean> {
       const email = normalizeEmail(rawEmail);
       const address = clientAddress(request, deps.settings.trustProxy);
-      await throttle.account.check(`reset:${email}`);
-      if (address) await throttle.address.check(`reset:${address}`);
-      await throttle.account.hit(`reset:${email}`);
-      if (address) await throttle.address.hit(`reset:${address}`);
-      const user = await db.user.findUnique({ where: { email }, select: { id: true } });
-      if (user) {
+      await throttle.attempt([
+        { key: `reset:${accountKey(email)}`, policy: usagePolicy },
+        ...(address ? [{ key: `reset-addr:${addressKey(address)}`, policy: addressPolicy }] : []),
+      ]);
+      deps.background.run(async () => {
+        const user = await db.user.findUnique({ where: { email }, select: { id: true } });
+        if (!user) return;
         const token = await tokens.issue('password_reset', user.id, email, minutes * 60_000);
-        const link = `${deps.settings.publicUrl}/reset-password?token=${token}`;
-        // Not awaited: the response must not take longer (or fail) for existing accounts.
-        deps.mailer.send(authEmails.passwordReset(email, link, minutes)).catch(deps.logError);
-      }
+        await deps.mailer.send(authEmails.passwordReset(email, `${deps.settings.publicUrl}/reset-password?token=${token}`, minutes));
+      });
       return true;
     },
 
     /**
      * Sets a new password with a link from requestPasswordReset. The link works once; every
-     * session of the user ends (whoever knew the old password is out). A new password the
+     * session and API token of the user ends, and so do pending e-mail changes (whoever knew the
+     * old password is out). A new password the
      * rules reject leaves the link usable.
      */
-    async reset(token: string, newPassword: string): Promise<boolean> {
+    async reset(request: Request, token: string, newPassword: string): Promise<boolean> {
       const record = await tokens.find('password_reset', token, invalid);
       const user = await db.user.findUniqueOrThrow({ where: { id: record.userId }, select: { email: true } });
       checkNewPassword(newPassword, user.email);
@@ -54,8 +58,11 @@ export function createPasswordReset(deps: AuthDeps, tokens: OneTimeTokens) {
         const verified = record.email === user.email ? { emailVerified: true } : {};
         await tx.user.update({ where: { id: record.userId }, data: { passwordHash, ...verified }, select: { id: true } });
       });
-      await deps.sessions.invalidateAll(record.userId);
-      await throttle.account.reset(signInKey(user.email));
+      await revokeCredentials(deps, record.userId);
+      // The owner is back in: the account's failures (and this address's on it) are moot now.
+      const rules = signInRules(deps, request, user.email);
+      await throttle.reset(rules.account.key);
+      await throttle.reset(rules.pair.key);
       return true;
     },
   };

@@ -9,8 +9,10 @@ export function requireViewer(ctx: Context, operation: string): Viewer {
 }
 
 /**
- * The viewer's session id, for operations that manage credentials: a personal API token acts
- * for its user but cannot mint more tokens or change the password (a leaked token stays contained).
+ * The viewer's session id, for operations that manage credentials (changePassword, changeEmail,
+ * createApiToken, apiTokens, revokeApiToken, mySessions, revokeSession, signOutEverywhere): a
+ * personal API token acts for its user in the app's API but cannot see or change how the account
+ * signs in, so a leaked token can neither outlive a password change nor lock the owner out.
  */
 export function requireSession(ctx: Context, operation: string): { viewer: Viewer; sessionId: string } {
   const viewer = requireViewer(ctx, operation);

@@ -8,7 +8,7 @@ export interface CliHooks {
    * Called by `cairn generate` once the clients are written, e.g. to build the GraphQL schema and
    * write schema.graphql. A returned string is printed.
    */
-  printSchema?: (options: { generatedDir: string; schemaPath: string }) => Promise<string | void>;
+  printSchema?: (options: { generatedDir: string; schemaPath: string; cwd: string }) => Promise<string | void>;
 }
 
 export interface CommandContext {

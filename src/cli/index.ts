@@ -4,3 +4,4 @@ export { commands } from './commands/index.ts';
 export { createIo, confirm, type Io } from './create-io.ts';
 export { parseArgs, UsageError, type OptionSpec, type OptionSpecs, type ParsedArgs } from './parse-args.ts';
 export { resolveCliConfig, type CliConfig } from './resolve-cli-config.ts';
+export type { SeedContext, SeededUser } from './seed-context.ts';

@@ -1,21 +1,32 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { buildSdl } from './build-sdl.ts';
+import { defaultCodegenConfig } from './codegen-config.ts';
 
 /**
- * The `generate` hook: writes `<generatedDir>/schema.graphql`, then runs graphql-codegen with the
- * project's codegen.ts when both exist (codegen is a dev dependency; production installs skip it).
+ * The `generate` hook (and `cairn dev` on every reload): writes `<generatedDir>/schema.graphql`,
+ * then types the app's documents with graphql-codegen — the app's own codegen.ts when it has one,
+ * else Cairn's default for `operations/*.graphql`. Codegen is a dev dependency: production
+ * installs skip it.
  */
-export async function writeSdl(options: { generatedDir: string; schemaPath: string; cwd?: string }): Promise<string> {
+export async function writeSdl(options: { generatedDir: string; schemaPath: string; cwd?: string; sdl?: string }): Promise<string> {
   const sdlPath = join(options.generatedDir, 'schema.graphql');
-  writeFileSync(sdlPath, await buildSdl(options));
+  writeFileSync(sdlPath, options.sdl ?? (await buildSdl(options)));
   const lines = [`✔ GraphQL schema: ${sdlPath}`];
   const cwd = options.cwd ?? process.cwd();
-  const codegenConfig = join(cwd, 'codegen.ts');
-  if (!existsSync(codegenConfig)) return lines.join('\n');
+  const own = join(cwd, 'codegen.ts');
+  if (!existsSync(own) && !hasDocuments(join(cwd, 'operations'))) return lines.join('\n');
   const codegen = await import('@graphql-codegen/cli').catch(() => undefined);
   if (!codegen) return [...lines, '· graphql-codegen not installed: typed documents skipped'].join('\n');
-  const { default: config } = (await import(codegenConfig)) as { default: import('@graphql-codegen/plugin-helpers').Types.Config };
-  await codegen.generate({ ...config, cwd, schema: sdlPath, silent: true }, true);
-  return [...lines, '✔ Typed documents: see codegen.ts'].join('\n');
+  const config = existsSync(own)
+    ? { ...((await import(pathToFileURL(own).href)) as { default: import('@graphql-codegen/plugin-helpers').Types.Config }).default, schema: sdlPath }
+    : defaultCodegenConfig(sdlPath);
+  await codegen.generate({ ...config, cwd, silent: true }, true);
+  return [...lines, `✔ Typed documents: ${existsSync(own) ? 'see codegen.ts' : 'operations/generated/'}`].join('\n');
+}
+
+function hasDocuments(dir: string): boolean {
+  if (!existsSync(dir)) return false;
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).some((file) => /\.(graphql|gql)$/.test(file) && !file.startsWith('generated'));
 }

@@ -12,7 +12,8 @@ describe('loadAuthConfig', () => {
       github: undefined,
       google: undefined,
       oidc: undefined,
-      trustProxy: false,
+      trustProxy: 0,
+      redisUrl: undefined,
     });
   });
 
@@ -31,6 +32,7 @@ describe('loadAuthConfig', () => {
         OIDC_ISSUER: 'https://id.example.com/',
         OIDC_CLIENT_ID: 'oidc',
         CAIRN_TRUST_PROXY: 'true',
+        REDIS_URL: 'redis://:secret@redis.internal:6379/2',
       },
       4000,
     );
@@ -41,8 +43,11 @@ describe('loadAuthConfig', () => {
       github: { clientId: 'gh', clientSecret: 'gh-secret' },
       google: { clientId: 'g', clientSecret: 'g-secret' },
       oidc: { issuer: 'https://id.example.com/', clientId: 'oidc', clientSecret: undefined },
-      trustProxy: true,
+      trustProxy: 1,
+      redisUrl: 'redis://:secret@redis.internal:6379/2',
     });
+    expect(loadAuthConfig({ CAIRN_TRUST_PROXY: '2' }, 1).trustProxy).toBe(2);
+    expect(loadAuthConfig({ CAIRN_TRUST_PROXY: 'false' }, 1).trustProxy).toBe(0);
   });
 
   it('names the variable, the expectation and what arrived', () => {
@@ -53,5 +58,8 @@ describe('loadAuthConfig', () => {
     expect(() => loadAuthConfig({ OIDC_ISSUER: 'https://id.example.com' }, 1)).toThrow('OIDC_CLIENT_ID must be set when OIDC_ISSUER is');
     expect(() => loadAuthConfig({ SMTP_URL: 'mail.example.com' }, 1)).toThrow(/SMTP_URL must look like/);
     expect(() => loadAuthConfig({ SMTP_URL: 'not a url with secret' }, 1)).not.toThrow(/secret/);
+    expect(() => loadAuthConfig({ CAIRN_TRUST_PROXY: 'many' }, 1)).toThrow('CAIRN_TRUST_PROXY must be an integer from 0 to 10, got "many"');
+    expect(() => loadAuthConfig({ REDIS_URL: 'localhost:6379 secret' }, 1)).toThrow(/REDIS_URL must look like/);
+    expect(() => loadAuthConfig({ REDIS_URL: 'localhost:6379 secret' }, 1)).not.toThrow(/secret/);
   });
 });

@@ -1,4 +1,4 @@
-import { boolean, httpUrl, integer, origins, pair, type Env } from './env-values.ts';
+import { httpUrl, integer, origins, pair, type Env } from './env-values.ts';
 
 /** An OAuth app's credentials at a provider. */
 export interface OAuthClientConfig {
@@ -48,10 +48,17 @@ export interface AuthConfig {
    */
   oidc?: OidcClientConfig;
   /**
-   * `CAIRN_TRUST_PROXY`: take the client address (per-IP throttling, session list) from the last
-   * `X-Forwarded-For` entry. Only behind a reverse proxy that sets it. @default false
+   * `CAIRN_TRUST_PROXY`: how many reverse proxies in front of Cairn append to `X-Forwarded-For`
+   * (`true` = 1, `false` = 0). With N, the client address (throttling, session list) is the N-th
+   * entry from the right: the one the outermost trusted proxy appended; entries left of it are
+   * whatever the client claimed. 0 uses the socket's peer and ignores the header. @default 0
    */
-  trustProxy: boolean;
+  trustProxy: number;
+  /**
+   * `REDIS_URL`: sign-in throttling counters live in this Redis, shared by every instance
+   * (`redis://[:password@]host:6379[/db]`, `rediss://` for TLS). @default none (in memory, per instance)
+   */
+  redisUrl?: string;
 }
 
 export function loadAuthConfig(env: Env, port: number): AuthConfig {
@@ -69,7 +76,8 @@ export function loadAuthConfig(env: Env, port: number): AuthConfig {
     oidc: oidcIssuer
       ? { issuer: issuer(oidcIssuer), clientId: env.OIDC_CLIENT_ID!, clientSecret: env.OIDC_CLIENT_SECRET || undefined }
       : undefined,
-    trustProxy: boolean('CAIRN_TRUST_PROXY', env.CAIRN_TRUST_PROXY, false),
+    trustProxy: proxyHops(env.CAIRN_TRUST_PROXY),
+    redisUrl: env.REDIS_URL ? redisUrl(env.REDIS_URL) : undefined,
   };
 }
 
@@ -82,6 +90,19 @@ function issuer(raw: string): string {
 function smtpUrl(raw: string): string {
   if (!/^smtps?:\/\/[^\s]+$/.test(raw) || !URL.canParse(raw)) {
     throw new Error('SMTP_URL must look like smtp://user:pass@host:587 or smtps://user:pass@host:465 (value not shown)');
+  }
+  return raw;
+}
+
+function proxyHops(raw: string | undefined): number {
+  if (raw === undefined || raw === '' || ['0', 'false', 'no'].includes(raw)) return 0;
+  if (['true', 'yes'].includes(raw)) return 1;
+  return integer('CAIRN_TRUST_PROXY', raw, 0, 0, 10);
+}
+
+function redisUrl(raw: string): string {
+  if (!/^rediss?:\/\/\S+$/.test(raw) || !URL.canParse(raw)) {
+    throw new Error('REDIS_URL must look like redis://host:6379 or rediss://:password@host:6380/0 (value not shown)');
   }
   return raw;
 }

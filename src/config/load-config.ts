@@ -1,7 +1,10 @@
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { providerOf, type Provider } from '../db/provider.ts';
 import { loadAuthConfig, type AuthConfig } from './auth-config.ts';
 import { boolean, integer, oneOf, type Env } from './env-values.ts';
+import { loadLimitsConfig, type LimitsConfig } from './limits-config.ts';
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Cairn's whole configuration, validated once at boot and frozen. */
 export interface Config extends AuthConfig {
@@ -33,6 +36,15 @@ export interface Config extends AuthConfig {
   graphiql: boolean;
   /** `CAIRN_ADMIN_ROLE`: the role that may send `x-cairn-run-as`. Rules grant it nothing unless they say so. @default "admin" */
   adminRole: string;
+  /**
+   * `CAIRN_MIGRATIONS_DIR`: the migrations folder. When it holds a `migration_lock.toml`, `/ready`
+   * fails while a migration in it is not applied. @default "<schema folder>/migrations"
+   */
+  migrationsDir: string;
+  /** `LOG_LEVEL`: pino's level for the server log (one JSON line per request at `info`). @default "info", "silent" when NODE_ENV=test */
+  logLevel: (typeof logLevels)[number];
+  /** Operation, input, time and WebSocket limits (README "Security limits"). */
+  limits: LimitsConfig;
 }
 
 /** Reads and validates the configuration from the environment; `overrides` win (tests, CLI flags). */
@@ -40,13 +52,14 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   const mode = oneOf('NODE_ENV', env.NODE_ENV ?? 'development', ['development', 'production', 'test'] as const);
   const databaseUrl = overrides.databaseUrl ?? env.DATABASE_URL ?? 'file:./data/cairn.db';
   const port = overrides.port ?? integer('PORT', env.PORT, 4000, 0, 65535);
+  const schemaPath = resolve(env.CAIRN_SCHEMA ?? 'prisma/schema.prisma');
   const config: Config = {
     env: mode,
     port,
     host: env.HOST ?? '0.0.0.0',
     databaseUrl,
     provider: providerOf(databaseUrl),
-    schemaPath: resolve(env.CAIRN_SCHEMA ?? 'prisma/schema.prisma'),
+    schemaPath,
     generatedDir: resolve(env.CAIRN_GENERATED_DIR ?? 'src/generated'),
     syncSchema: oneOf('CAIRN_SYNC_SCHEMA', env.CAIRN_SYNC_SCHEMA ?? (mode === 'production' ? 'off' : 'push'), [
       'push',
@@ -57,6 +70,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     dbPoolSize: integer('CAIRN_DB_POOL_SIZE', env.CAIRN_DB_POOL_SIZE, 10, 1, 1000),
     graphiql: boolean('CAIRN_GRAPHIQL', env.CAIRN_GRAPHIQL, mode !== 'production'),
     adminRole: env.CAIRN_ADMIN_ROLE || 'admin',
+    migrationsDir: resolve(env.CAIRN_MIGRATIONS_DIR || join(dirname(schemaPath), 'migrations')),
+    logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL || (mode === 'test' ? 'silent' : 'info'), logLevels),
+    limits: loadLimitsConfig(env, mode === 'production'),
     ...loadAuthConfig(env, port),
     ...overrides,
   };

@@ -8,6 +8,8 @@ import { providerOf, sqliteFilePath } from './provider.ts';
 export interface AdapterOptions {
   /** Connections in the PostgreSQL pool. @default 10 */
   poolSize?: number;
+  /** PostgreSQL `statement_timeout` for every pooled connection, in ms (0 or absent: none). */
+  statementTimeoutMs?: number;
 }
 
 /** The Prisma driver adapter for a DATABASE_URL: better-sqlite3 for `file:`, pg for `postgresql://`. */
@@ -21,5 +23,6 @@ export function createAdapter(databaseUrl: string, options: AdapterOptions = {})
   const schema = searchParams.get('schema') ?? undefined;
   // `?schema=` selects a PostgreSQL schema; search_path makes unqualified DDL and queries land there too.
   const pool = { connectionString: databaseUrl, max: options.poolSize ?? 10 };
-  return new PrismaPg(schema ? { ...pool, options: `-c search_path="${schema}"` } : pool, { schema });
+  const settings = [schema && `-c search_path="${schema}"`, options.statementTimeoutMs && `-c statement_timeout=${options.statementTimeoutMs}`].filter(Boolean);
+  return new PrismaPg(settings.length ? { ...pool, options: settings.join(' ') } : pool, { schema });
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -85,7 +85,28 @@ export async function generateClients(options: GenerateOptions): Promise<Generat
     if (error && provider === declared) throw new Error(error);
     results.push({ provider, ok: !error, error });
   }
+  linkPrismaRuntime(resolve(options.outDir));
   return results;
+}
+
+/**
+ * The generated client imports `@prisma/client/runtime/…`. An app outside this checkout (a
+ * `file:` dependency on Cairn is a symlink, so Cairn's dependencies are not installed in the app)
+ * cannot resolve it, or would find another copy: `<outDir>/node_modules/@prisma/client` points
+ * at the runtime Cairn itself uses.
+ */
+function linkPrismaRuntime(outDir: string): void {
+  const ours = realpathSync(dirname(require.resolve('@prisma/client/package.json')));
+  const link = join(outDir, 'node_modules', '@prisma', 'client');
+  try {
+    const found = createRequire(join(outDir, 'sqlite', 'index.js')).resolve('@prisma/client/package.json');
+    if (realpathSync(dirname(found)) === ours) return;
+  } catch {
+    // not resolvable from the output: link it
+  }
+  rmSync(link, { recursive: true, force: true });
+  mkdirSync(dirname(link), { recursive: true });
+  symlinkSync(ours, link, 'junction');
 }
 
 /** Prisma's CLI insists a schema-engine binary exists even though generate never runs it. */

@@ -4,5 +4,5 @@ export { pushSchema, SchemaPushError, type PushOptions, type PushResult } from '
 export { generateClients, declaredProvider, schemaForProvider, type GenerateResult } from './generate.ts';
 export { providerOf, providers, type Provider } from './provider.ts';
 export * from './datamodel.ts';
-export { translatePrismaError } from './translate-prisma-error.ts';
+export { isDatabaseUnreachable, translatePrismaError } from './translate-prisma-error.ts';
 export * from './migrate/index.ts';

@@ -1,4 +1,4 @@
-import { badInput, conflict, notFound, type CairnError } from '../errors.ts';
+import { badInput, CairnError, conflict, notFound, serviceUnavailable } from '../errors.ts';
 import { foreignKeyFields, uniqueFieldSets, type Datamodel } from './datamodel.ts';
 
 interface PrismaLikeError {
@@ -15,6 +15,7 @@ interface PrismaLikeError {
  * `datamodel`, constraints the driver reports only by name are traced back to their fields.
  */
 export function translatePrismaError(error: unknown, datamodel?: Datamodel): CairnError | undefined {
+  if (isDatabaseUnreachable(error)) return serviceUnavailable('The database cannot be reached right now; retry shortly.');
   const e = error as PrismaLikeError;
   if (e?.name === 'PrismaClientValidationError') return badInput(validationMessage(e.message));
   if (e?.name !== 'PrismaClientKnownRequestError') return undefined;
@@ -56,6 +57,11 @@ export function translatePrismaError(error: unknown, datamodel?: Datamodel): Cai
       const relation = (e.meta?.relation_name ?? e.meta?.relation) as string | undefined;
       return badInput(`The change would break the required relation ${relation ? `${relation} ` : ''}of ${model ?? 'a row'}`, { model, relation });
     }
+    case 'P2029':
+      return badInput(
+        'The operation needs more query parameters than the database accepts in one statement: use fewer values in `in`/`notIn` lists (or fewer rows per createMany).',
+        { model },
+      );
     case 'P2000':
     case 'P2011':
     case 'P2012':
@@ -64,6 +70,14 @@ export function translatePrismaError(error: unknown, datamodel?: Datamodel): Cai
     case 'P2033':
       return badInput(lastLine(e.message, 'Invalid value'), { model });
     default:
+      // PostgreSQL's statement_timeout (set to CAIRN_REQUEST_TIMEOUT_MS) cancelled the statement.
+      if (cause?.originalCode === '57014') {
+        return new CairnError('TIMEOUT', 'The database stopped a statement that ran past the time limit (CAIRN_REQUEST_TIMEOUT_MS).', { model });
+      }
+      // SQLite refuses LIKE patterns over 50,000 bytes (SQLITE_MAX_LIKE_PATTERN_LENGTH).
+      if (/LIKE or GLOB pattern too complex/.test(cause?.originalMessage ?? cause?.message ?? '')) {
+        return badInput('The text to match (contains/startsWith/endsWith) is too long for the database.', { model });
+      }
       return undefined;
   }
 }
@@ -92,15 +106,42 @@ const modelOf = (datamodel: Datamodel | undefined, name: string | undefined) => 
 
 const asList = (value: unknown) => (Array.isArray(value) ? (value as string[]) : typeof value === 'string' ? [value] : undefined);
 
-/** Prisma's messages end with the sentence that explains them. */
+/**
+ * Prisma's messages end with the sentence that explains them. Its framing (`Invalid
+ * \`prisma.post.findUnique()\` invocation:`, code frames) names Cairn's internals, never the client's
+ * request: such lines are dropped, and the fallback stands when nothing else is left.
+ */
 function lastLine(message: string, fallback: string): string {
-  const line = message.split('\n').map((l) => l.trim()).filter(Boolean).pop();
+  const line = message.split('\n').map((l) => l.trim()).filter((l) => l && !isPrismaFraming(l)).pop();
   return line || fallback;
 }
+
+const isPrismaFraming = (line: string) => /invocation|prisma\.|^→|^\d+\s*[|│]|\bat\s+\S+\s*\(/i.test(line);
 
 /** Prisma's validation errors draw the whole query; clients need only the closing explanation. */
 function validationMessage(message: string): string {
   const lines = message.split('\n').map((l) => l.trim()).filter(Boolean);
-  const explanation = lines.findLast((l) => /^(Argument|Unknown|Invalid|Missing|Expected|Value|Inconsistent)/.test(l));
-  return explanation ?? lines.at(-1) ?? 'Invalid arguments';
+  const explanation = lines.findLast((l) => /^(Argument|Unknown|Invalid|Missing|Expected|Value|Inconsistent)/.test(l) && !isPrismaFraming(l));
+  return explanation ?? lines.filter((l) => !isPrismaFraming(l)).at(-1) ?? 'Invalid arguments';
+}
+
+// Node's socket errors, PostgreSQL's connection-exception and shutdown states, Prisma's own codes and driver-adapter kinds.
+const unreachableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', '57P01', '57P02', '57P03', '53300', 'P1001', 'P1002', 'P1017']);
+const unreachableKinds = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+const unreachableMessage = /Connection terminated|timeout exceeded when trying to connect|Can't reach database|connection (?:is )?closed|server closed the connection|Connection refused/i;
+
+/**
+ * Whether the error says the database is unreachable (down, restarting, network cut, pool unable to
+ * connect) rather than that the request was wrong: such errors are retryable, SERVICE_UNAVAILABLE.
+ * pg's own errors can arrive unwrapped (a pooled connection cut mid-query), so the whole cause chain is read.
+ */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  for (let e: any = error, depth = 0; e && depth < 5; e = e.cause ?? e.meta?.driverAdapterError?.cause, depth++) {
+    if (e.name === 'PrismaClientInitializationError') return true;
+    if (unreachableCodes.has(String(e.code ?? e.originalCode ?? e.errorCode ?? ''))) return true;
+    if (unreachableKinds.has(String(e.kind ?? ''))) return true;
+    if (typeof e.message === 'string' && unreachableMessage.test(e.message)) return true;
+    if (Array.isArray(e.errors) && e.errors.some((inner: unknown) => isDatabaseUnreachable(inner))) return true;
+  }
+  return false;
 }

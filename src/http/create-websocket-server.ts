@@ -1,19 +1,32 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { ExecutionArgs, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { forwardedAddress } from '../auth/index.ts';
+import type { LimitsConfig } from '../config/index.ts';
+import { limitExceeded } from '../errors.ts';
 import type { CairnYoga } from './create-yoga.ts';
 
 export interface WebSocketServerOptions {
   /** The HTTP server to share: upgrades on yoga's endpoint (/graphql) become graphql-ws connections. */
   server: Server;
   yoga: CairnYoga;
+  /** Connections per address and per viewer, operations per connection, the init timeout. */
+  limits: Pick<LimitsConfig, 'wsMaxPerAddress' | 'wsMaxPerViewer' | 'wsMaxOperations' | 'wsInitTimeoutMs'>;
+  /** Proxies in front (CAIRN_TRUST_PROXY): count connections by the address the outermost one saw, as auth does. @default 0 */
+  trustProxy?: number;
 }
 
 export interface CairnWebSocketServer {
-  /** Closes every connection ("going away") and stops accepting upgrades. */
-  close(): Promise<void>;
+  /** Closes every connection with 1001 ("going away"), stops accepting upgrades, and resolves with how many were open. */
+  close(): Promise<number>;
 }
+
+/**
+ * Close codes for refused connections (the reason names the limit). 1013 is the standard "try
+ * again later"; graphql-ws's own codes stay as they are (4408: no `connection_init` in time).
+ */
+export const wsCloseCodes = { tooManyConnections: 1013, goingAway: 1001, initTimeout: 4408 } as const;
 
 // Upgrade headers that describe the socket, not the client; the rest (cookie, origin,
 // user-agent, x-forwarded-for) is what the context factory reads.
@@ -26,19 +39,55 @@ const socketHeaders = new Set(['connection', 'upgrade', 'sec-websocket-key', 'se
  * "Bearer …" }` or `{ token }`). The context is built per operation, so a revoked session stops
  * working on an open socket at its next operation.
  */
-export function createWebSocketServer({ server, yoga }: WebSocketServerOptions): CairnWebSocketServer {
+export function createWebSocketServer({ server, yoga, limits, trustProxy = 0 }: WebSocketServerOptions): CairnWebSocketServer {
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
   const requests = new WeakMap<IncomingMessage, Request>();
   const requestOf = (incoming: IncomingMessage) => {
     if (!requests.has(incoming)) requests.set(incoming, toFetchRequest(incoming));
     return requests.get(incoming)!;
   };
+  const perAddress = new Counter();
+  const perViewer = new Counter();
+  const refuse = (socket: WebSocket, reason: string) => socket.close(wsCloseCodes.tooManyConnections, reason);
+
+  // Registered before graphql-ws's own listener: an address over its cap is refused before anything else.
+  wss.on('connection', (socket, incoming) => {
+    const address = clientAddress(incoming, trustProxy);
+    if (!perAddress.add(address, limits.wsMaxPerAddress)) {
+      return refuse(socket, `Too many connections from this address (CAIRN_WS_MAX_PER_ADDRESS=${limits.wsMaxPerAddress})`);
+    }
+    socket.once('close', () => perAddress.remove(address));
+  });
 
   const disposable = useServer(
     {
+      connectionInitWaitTimeout: limits.wsInitTimeoutMs,
       execute: (args) => (args.rootValue as Enveloped).execute(args),
       subscribe: (args) => (args.rootValue as Enveloped).subscribe(args),
+      // The viewer is known once the connection params arrive: count the socket against that viewer.
+      async onConnect(ctx) {
+        let viewerId: unknown;
+        try {
+          const enveloped = yoga.getEnveloped({ req: ctx.extra.request, socket: ctx.extra.socket, request: requestOf(ctx.extra.request), connectionParams: ctx.connectionParams ?? {}, params: {} });
+          viewerId = ((await enveloped.contextFactory()) as { viewer?: { id?: unknown } | null }).viewer?.id;
+        } catch {
+          // Refused credentials: the operations will say so, each with its code.
+        }
+        if (viewerId === undefined || viewerId === null) return true;
+        const key = String(viewerId);
+        if (!perViewer.add(key, limits.wsMaxPerViewer)) {
+          refuse(ctx.extra.socket, `Too many connections for this viewer (CAIRN_WS_MAX_PER_VIEWER=${limits.wsMaxPerViewer})`);
+          return false;
+        }
+        ctx.extra.socket.once('close', () => perViewer.remove(key));
+        return true;
+      },
       async onSubscribe(ctx, _id, params) {
+        // ctx.subscriptions already holds this operation.
+        const running = Object.keys(ctx.subscriptions).length;
+        if (running > limits.wsMaxOperations) {
+          return [limitExceeded('Operations running on this connection', 'wsMaxOperations', 'CAIRN_WS_MAX_OPERATIONS', limits.wsMaxOperations, running)];
+        }
         const enveloped = yoga.getEnveloped({
           req: ctx.extra.request,
           socket: ctx.extra.socket,
@@ -72,9 +121,32 @@ export function createWebSocketServer({ server, yoga }: WebSocketServerOptions):
 
   return {
     async close() {
+      const open = wss.clients.size;
       await disposable.dispose();
+      return open;
     },
   };
+}
+
+/** Open connections per key, refusing past a maximum. */
+class Counter {
+  private counts = new Map<string, number>();
+  add(key: string, max: number): boolean {
+    const count = this.counts.get(key) ?? 0;
+    if (count >= max) return false;
+    this.counts.set(key, count + 1);
+    return true;
+  }
+  remove(key: string): void {
+    const count = (this.counts.get(key) ?? 1) - 1;
+    if (count > 0) this.counts.set(key, count);
+    else this.counts.delete(key);
+  }
+}
+
+function clientAddress(incoming: IncomingMessage, trustProxy: number): string {
+  const header = incoming.headers['x-forwarded-for'];
+  return forwardedAddress(Array.isArray(header) ? header.join(',') : header, trustProxy) ?? incoming.socket.remoteAddress ?? 'unknown';
 }
 
 type Enveloped = { execute: (args: ExecutionArgs) => any; subscribe: (args: ExecutionArgs) => any };

@@ -1,4 +1,6 @@
 import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { Logger } from './create-logger.ts';
+import { useRequestLog } from './use-request-log.ts';
 import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Auth } from '../auth/index.ts';
 import type { Datamodel } from '../db/index.ts';
@@ -7,23 +9,32 @@ import { exampleQuery } from './example-query.ts';
 import { createMaskError } from './mask-error.ts';
 import { useBodySizeLimit } from './use-body-size-limit.ts';
 import { useErrorCodes } from './use-error-codes.ts';
+import { useOperationLimits } from './use-operation-limits.ts';
+import { useRequestDeadline } from './use-request-deadline.ts';
+import type { LimitsConfig } from '../config/index.ts';
 
 export interface YogaOptions {
   schema: GraphQLSchema;
   /** Builds the per-request context (the same function serves WebSocket connections). */
   context: (request: Request, connectionParams?: Record<string, unknown>) => Promise<Context> | Context;
-  /** Resolves when the database answers; drives `/ready`. */
+  /** Resolves when the instance may take traffic, throws saying why not; drives `/ready`. */
   isReady: () => Promise<boolean>;
   development: boolean;
   /** GraphiQL's page renderer (from @graphql-yoga/render-graphiql), or false to serve none. */
   graphiql: false | ((options?: object) => string);
   logError?: (error: unknown) => void;
+  /** The server log: one line per request, yoga's own messages. */
+  logger: Logger;
   /** Lets error messages name the fields behind a database constraint. */
   datamodel?: Datamodel;
   /** Sign-in: cookies, OAuth routes, CORS limited to the trusted origins. Null when the schema has no auth. */
   auth?: Pick<Auth, 'plugins' | 'trustedOrigins'> | null;
   /** The largest request body accepted, in bytes. */
   maxBodyBytes: number;
+  /** Operation, input and time limits (README "Security limits"). */
+  limits: LimitsConfig;
+  /** The page cap lists apply (the cost model's size for a list without `take`/`first`). */
+  maxPageSize: number;
 }
 
 export type CairnYoga = YogaServerInstance<Record<string, unknown>, Context>;
@@ -31,9 +42,13 @@ export type CairnYoga = YogaServerInstance<Record<string, unknown>, Context>;
 /** graphql-yoga at /graphql with /health (process up) and /ready (database reachable). */
 export function createCairnYoga(options: YogaOptions): CairnYoga {
   const { auth } = options;
+  const { logger } = options;
   const plugins = [
-    useErrorCodes(),
+    useRequestLog(logger),
+    useErrorCodes({ suggestions: options.limits.suggestions }),
     useBodySizeLimit(options.maxBodyBytes),
+    useOperationLimits({ limits: options.limits, maxPageSize: options.maxPageSize }),
+    useRequestDeadline(options.limits.requestTimeoutMs),
     useReadinessCheck({ endpoint: '/ready', check: () => options.isReady() }),
     auth?.plugins.clientAddress,
     auth?.plugins.sessionCookies,
@@ -55,17 +70,20 @@ export function createCairnYoga(options: YogaOptions): CairnYoga {
     maskedErrors: {
       maskError: createMaskError({
         development: options.development,
-        log: options.logError ?? console.error,
+        log: options.logError ?? ((error) => logger.error({ err: error }, 'unexpected error')),
         datamodel: options.datamodel,
+        suggestions: options.limits.suggestions,
       }),
     },
     // maskError logs what is unexpected; yoga would also log every masked (expected) error.
     logging: {
-      debug: () => {},
-      info: console.info,
-      warn: console.warn,
+      debug: (...args: unknown[]) => logger.debug(args.map(String).join(' ')),
+      info: (...args: unknown[]) => logger.info(args.map(String).join(' ')),
+      warn: (...args: unknown[]) => logger.warn(args.map(String).join(' ')),
       error: (...args: unknown[]) => {
-        if (!args.some((arg) => arg instanceof GraphQLError)) console.error(...args);
+        if (args.some((arg) => arg instanceof GraphQLError)) return;
+        const err = args.find((arg) => arg instanceof Error);
+        logger.error({ err }, args.filter((arg) => !(arg instanceof Error)).map(String).join(' ') || 'yoga error');
       },
     },
     plugins,

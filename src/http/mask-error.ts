@@ -8,7 +8,7 @@ import { badInput, internal, isCairnError, type CairnError } from '../errors.ts'
  * unknown fields) become BAD_USER_INPUT, anything else is INTERNAL_SERVER_ERROR — its message
  * shown only in development.
  */
-export function createMaskError(options: { development: boolean; log: (error: unknown) => void; datamodel?: Datamodel }) {
+export function createMaskError(options: { development: boolean; log: (error: unknown) => void; datamodel?: Datamodel; suggestions?: boolean }) {
   return (error: unknown): Error => {
     const graphqlError = error instanceof GraphQLError ? error : undefined;
     const original = graphqlError?.originalError ?? error;
@@ -19,8 +19,10 @@ export function createMaskError(options: { development: boolean; log: (error: un
     // graphql-js prefixes a scalar's own error with where the value sat (`… at "data.price"; …`): keep
     // that, for Cairn's scalars and the built-in ones (`Int cannot represent …`) alike.
     const located = isCairnError(original) || original instanceof GraphQLError;
-    const message = known && located && graphqlError ? graphqlError.message : result.message;
-    return new GraphQLError(message, {
+    let message = known && located && graphqlError ? graphqlError.message : result.message;
+    // Belt and braces: a translated message that still quotes Prisma's framing is not shown in production.
+    if (!options.development && /prisma|invocation/i.test(message)) message = `The request was refused (${String(result.extensions.code)}).`;
+    return new GraphQLError(options.suggestions === false ? stripSuggestions(message) : message, {
       nodes: graphqlError?.nodes,
       path: graphqlError?.path,
       source: graphqlError?.source,
@@ -53,4 +55,13 @@ export function toBadInput(error: GraphQLError): GraphQLError {
     path: error.path,
     extensions: { ...error.extensions, code: 'BAD_USER_INPUT', http: { status: 400 } },
   });
+}
+
+const stripSuggestions = (message: string) => message.replace(/\s*Did you mean [^?]*\?/g, '');
+
+/** The error without graphql-js's "Did you mean …" hints (field, argument, type and enum value names). */
+export function withoutSuggestions(error: GraphQLError): GraphQLError {
+  const message = stripSuggestions(error.message);
+  if (message === error.message) return error;
+  return new GraphQLError(message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions: error.extensions });
 }

@@ -1,15 +1,38 @@
 import type { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { toBadInput } from './mask-error.ts';
+import { toBadInput, withoutSuggestions } from './mask-error.ts';
 
-/** Gives parse and validation errors (which bypass maskError) the BAD_USER_INPUT code. */
-export function useErrorCodes(): Plugin {
+/**
+ * Gives parse and validation errors (which bypass maskError) the BAD_USER_INPUT code, and with
+ * `suggestions: false` drops graphql-js's "Did you mean …" hints from them (they map the schema
+ * for someone without introspection), and from variable coercion errors (`hideSuggestions`).
+ */
+const retryAfter = new WeakMap<Request, number>();
+
+export function useErrorCodes({ suggestions = true }: { suggestions?: boolean } = {}): Plugin {
+  const clean = (error: GraphQLError) => (suggestions ? error : withoutSuggestions(error));
   return {
     onParse: () => ({ result, replaceParseResult }) => {
-      if (result instanceof Error && 'nodes' in result) replaceParseResult(toBadInput(result as GraphQLError));
+      if (result instanceof Error && 'nodes' in result) replaceParseResult(clean(toBadInput(result as GraphQLError)));
     },
     onValidate: () => ({ valid, result, setResult }) => {
-      if (!valid) setResult(result.map((error) => toBadInput(error as GraphQLError)));
+      if (!valid) setResult(result.map((error) => clean(toBadInput(error as GraphQLError))));
+    },
+    onExecute({ args }) {
+      if (!suggestions) (args as { hideSuggestions?: boolean }).hideSuggestions = true;
+    },
+    // A retryable answer (SERVICE_UNAVAILABLE, RATE_LIMITED) says when to retry in the standard header too.
+    onResultProcess({ request, result }) {
+      for (const item of Array.isArray(result) ? result : [result]) {
+        for (const error of (item as { errors?: readonly { extensions?: { retryAfter?: unknown } }[] })?.errors ?? []) {
+          const seconds = Number(error.extensions?.retryAfter);
+          if (Number.isFinite(seconds) && seconds > 0) retryAfter.set(request, Math.max(retryAfter.get(request) ?? 0, Math.ceil(seconds)));
+        }
+      }
+    },
+    onResponse({ request, response }) {
+      const seconds = retryAfter.get(request);
+      if (seconds) response.headers.set('retry-after', String(seconds));
     },
   };
 }

@@ -22,6 +22,8 @@ const cases: ModelCase[] = [
     createMany: (w) => [{ email: `${w.unique('new')}@test.dev` }],
     update: () => ({ name: 'Renamed' }),
     allowed: { read: [...all], create: ['admin'], update: ['owner', 'admin'], delete: ['admin'] },
+    // Users are created by auth (signUp): `email` is not in the generated create inputs.
+    skip: ['create', 'createMany', 'upsert'],
   },
   {
     model: 'Profile',

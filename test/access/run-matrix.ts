@@ -33,6 +33,8 @@ export interface ModelCase {
   /** Scalars only, so it serves updateMany too. */
   update(w: World): Row;
   allowed: { read: Role[]; create: Role[]; update: Role[]; delete: Role[]; createMany?: Role[] };
+  /** Operations the generated API does not offer for this model (e.g. User's create inputs lack auth's fields). */
+  skip?: (typeof ops)[number][];
 }
 
 export interface MatrixOptions {
@@ -70,7 +72,7 @@ export function describeMatrix(name: string, app: () => Promise<TestApp>, cases:
       const label = spec.name ? `${m} (${spec.name})` : m;
 
       for (const op of ops) {
-        it(`${label}: ${op}`, async () => {
+        (spec.skip?.includes(op) ? it.skip : it)(`${label}: ${op}`, async () => {
           for (const role of roles) {
             const w = await options.world(t, unique);
             const gql = (query: string, variables: Row) => t.gql(query, variables, w.headers[role]);

@@ -69,13 +69,35 @@ describeEachProvider('auth: OAuth with a local OpenID Connect provider', (provid
     expect((await authState(t)).users).toHaveLength(users);
   });
 
-  it('links to an existing user by verified e-mail; an unverified existing account loses its password and sessions', async () => {
+  it('never links to an account whose address Cairn has not seen proven (pre-hijacking); once the owner proves it, it links', async () => {
     const { id, token } = await signUp(t, 'squatted@example.com');
     idp.user = { sub: 'owner-1', email: 'squatted@example.com', email_verified: true };
-    const { browser } = await oauthSignIn();
-    expect(await me(browser)).toMatchObject({ id, emailVerified: true });
+    const before = await authState(t);
+    const { browser, location } = await oauthSignIn();
+    expect(location.searchParams.get('auth_error')).toBe('account_not_verified');
+    expect(browser.jar.has('cairn_session')).toBe(false);
+    expect(await authState(t)).toEqual(before);
+    expect(await meEmail(t, bearer(token))).toBe('squatted@example.com');
+
+    // The address's owner proves it with a password reset (which ends the squatter's sessions), then links.
+    await t.gql('mutation { requestPasswordReset(email: "squatted@example.com") }');
+    await t.app.auth!.settled(); // the reset e-mail goes out after the answer
+    const link = /\?token=([a-z2-7]+)/.exec(t.app.auth!.outbox!.last('squatted@example.com')!.text)![1];
+    expect((await t.gql('mutation ($t: String!) { resetPassword(token: $t, newPassword: "the real owner now") }', { t: link })).errors).toBeUndefined();
     expect(await meEmail(t, bearer(token))).toBeNull();
-    refused(await signIn(t, 'squatted@example.com', password), 'UNAUTHENTICATED');
+    expect(await me((await oauthSignIn()).browser)).toMatchObject({ id, emailVerified: true });
+  });
+
+  it('the takeover of the issue fails: an attacker cannot point their verified account at the victim\'s address, so the victim\'s OAuth sign-in is not theirs', async () => {
+    const attacker = await signUp(t, 'mallory@example.com');
+    await t.app.db.user.update({ where: { id: attacker.id }, data: { emailVerified: true } });
+    const moved = await t.gql(`mutation { updateUser(where: { id: ${attacker.id} }, data: { email: "alice@example.com" }) { id } }`, {}, bearer(attacker.token));
+    refused(moved, 'BAD_USER_INPUT');
+    idp.user = { sub: 'alice-1', email: 'alice@example.com', email_verified: true };
+    const alice = await me((await oauthSignIn()).browser);
+    expect(alice).toMatchObject({ email: 'alice@example.com', emailVerified: true });
+    expect(alice.id).not.toBe(attacker.id);
+    expect(await meEmail(t, bearer(attacker.token))).toBe('mallory@example.com');
   });
 
   it('linking to a verified user keeps their password and sessions', async () => {

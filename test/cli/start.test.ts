@@ -12,7 +12,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** `cairn start` is the Docker image's command: prepare the database, then serve in production mode. */
 it('cairn start syncs an empty database without migrations, then serves /ready and the API', async () => {
   const child = spawn(process.execPath, [join(root, 'src/cli/bin.js'), 'start'], {
-    cwd: root,
+    cwd: join(root, 'examples/blog'),
     env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: `file:${join(dir, 'prod.db')}`, PORT: '0', HOST: '127.0.0.1' },
   });
   let output = '';

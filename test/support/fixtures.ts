@@ -4,8 +4,11 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Schemas the integration suites run against; the example app plus fixtures unlike it. */
 export const fixtures = {
-  /** The example app in prisma/ (a blog: users, posts, comments, tags, follows). */
-  blog: { schema: `${root}prisma/schema.prisma`, generated: `${root}src/generated` },
+  /**
+   * The example app in examples/blog/ (a blog: users, posts, comments, tags, follows, clubs), the
+   * one `npm start` serves. Its clients are the ones `npm run generate` writes there.
+   */
+  blog: { schema: `${root}examples/blog/prisma/schema.prisma`, generated: `${root}examples/blog/src/generated` },
   /** Composite ids, compound uniques, Json/Decimal/BigInt/Bytes, enums, self-relations, implicit m2m. */
   catalog: { schema: `${root}test/fixtures/catalog/schema.prisma`, generated: `${root}test/fixtures/catalog/generated` },
   /** Access rules unlike the example app's: no auth models, string and composite ids, two-hop paths, every/none. */

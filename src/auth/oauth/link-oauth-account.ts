@@ -6,7 +6,7 @@ import type { OAuthProfile } from './oauth-provider.ts';
 
 /** Why an OAuth sign-in could not pick a user; sent back to the app as `?auth_error=<code>`. */
 export class OAuthSignInError extends Error {
-  readonly code: 'email_required' | 'email_not_verified';
+  readonly code: 'email_required' | 'email_not_verified' | 'account_not_verified';
   constructor(code: OAuthSignInError['code']) {
     super(code);
     this.code = code;
@@ -15,11 +15,14 @@ export class OAuthSignInError extends Error {
 
 /**
  * The user an OAuth sign-in stands for: the one already linked to this provider account; else
- * the user with the same e-mail, if the provider verified it; else a new user. A password-less
- * link to an unverified address would let whoever registered it first share the account, so:
- * - an unverified provider e-mail never links to an existing user;
- * - linking to a user whose own address was unverified (someone may have registered it without
- *   owning it: "pre-hijacking") verifies it and removes that password, sessions and API tokens.
+ * the user with the same e-mail, when both sides proved the address; else a new user. Linking by
+ * e-mail hands the existing account to whoever controls the provider account, so it happens only
+ * when the provider vouches for the address (`email_not_verified` otherwise) and the existing
+ * account's address was proven to Cairn: a link Cairn sent, a password reset, or the provider that
+ * created the account (`account_not_verified` otherwise: someone may have registered the address
+ * without owning it, "pre-hijacking"; its owner proves it with a password reset, then links).
+ * `emailVerified` is trustworthy for this because only auth writes it and the address
+ * (README "Authentication": protected fields, changeEmail).
  */
 export async function linkOAuthAccount(deps: AuthDeps, provider: string, profile: OAuthProfile): Promise<Viewer> {
   const { db, now } = deps;
@@ -36,14 +39,8 @@ export async function linkOAuthAccount(deps: AuthDeps, provider: string, profile
   const existing = await db.user.findUnique({ where: { email }, select: { id: true, emailVerified: true, roles: true } });
   if (existing) {
     if (!profile.emailVerified) throw new OAuthSignInError('email_not_verified');
-    await db.$transaction(async (tx) => {
-      await tx.account.create({ data: { ...account, userId: existing.id }, select: { id: true } });
-      if (!existing.emailVerified) {
-        await tx.user.update({ where: { id: existing.id }, data: { emailVerified: true, passwordHash: null }, select: { id: true } });
-        await tx.authToken.deleteMany({ where: { userId: existing.id } });
-      }
-    });
-    if (!existing.emailVerified) await deps.sessions.invalidateAll(existing.id);
+    if (!existing.emailVerified) throw new OAuthSignInError('account_not_verified');
+    await db.account.create({ data: { ...account, userId: existing.id }, select: { id: true } });
     return { id: existing.id, roles: parseRoles(existing.roles) };
   }
 

@@ -1,6 +1,6 @@
 import type { Builder, Context } from '../../schema/index.ts';
 import type { ApiTokens } from '../api-tokens.ts';
-import { requireSession, requireViewer } from '../viewer-guards.ts';
+import { requireSession } from '../viewer-guards.ts';
 import type { AuthTypes } from './register-auth-types.ts';
 
 /** createApiToken, apiTokens, revokeApiToken. */
@@ -8,8 +8,8 @@ export function registerApiTokenFields(builder: Builder, types: AuthTypes, apiTo
   builder.queryFields((t: any) => ({
     apiTokens: t.field({
       type: [types.apiToken],
-      description: "The signed-in user's personal API tokens, newest first.",
-      resolve: (_root: unknown, _args: unknown, ctx: Context) => apiTokens.list(requireViewer(ctx, 'apiTokens').id),
+      description: "The signed-in user's personal API tokens, newest first (needs a session).",
+      resolve: (_root: unknown, _args: unknown, ctx: Context) => apiTokens.list(requireSession(ctx, 'apiTokens').viewer.id),
     }),
   }));
 
@@ -25,10 +25,10 @@ export function registerApiTokenFields(builder: Builder, types: AuthTypes, apiTo
         apiTokens.create(requireSession(ctx, 'createApiToken').viewer.id, args.name, args.expiresAt),
     }),
     revokeApiToken: t.boolean({
-      description: 'Revokes a personal API token at once (an id from `apiTokens`).',
+      description: 'Revokes a personal API token at once (an id from `apiTokens`; needs a session).',
       args: { id: t.arg.id({ required: true }) },
       resolve: (_root: unknown, args: { id: string }, ctx: Context) =>
-        apiTokens.revoke(requireViewer(ctx, 'revokeApiToken').id, String(args.id)),
+        apiTokens.revoke(requireSession(ctx, 'revokeApiToken').viewer.id, String(args.id)),
     }),
   }));
 }

@@ -1,6 +1,7 @@
 import type { Builder } from '../../schema/index.ts';
 import type { ApiTokens } from '../api-tokens.ts';
 import type { AuthDeps } from '../auth-deps.ts';
+import type { EmailChange } from '../email-change.ts';
 import type { EmailVerification } from '../email-verification.ts';
 import type { PasswordAuth } from '../password-auth.ts';
 import type { PasswordReset } from '../password-reset.ts';
@@ -13,6 +14,7 @@ import { registerSessionFields } from './register-session-fields.ts';
 export interface AuthFeatures {
   deps: AuthDeps;
   passwords: PasswordAuth;
+  emailChange: EmailChange;
   reset: PasswordReset;
   verification: EmailVerification;
   apiTokens: ApiTokens;

@@ -4,7 +4,8 @@ import type { AuthDeps } from '../auth-deps.ts';
 import type { PasswordAuth } from '../password-auth.ts';
 import { publicIdOf } from '../random-token.ts';
 import { clearSessionCookie } from '../session-cookie.ts';
-import { currentSessionId, requireViewer } from '../viewer-guards.ts';
+import { revokeCredentials } from '../revoke-credentials.ts';
+import { currentSessionId, requireSession } from '../viewer-guards.ts';
 import type { AuthTypes, SessionView } from './register-auth-types.ts';
 
 /** me, mySessions, signUp, signIn, signOut, signOutEverywhere, revokeSession. */
@@ -23,7 +24,7 @@ export function registerSessionFields(builder: Builder, types: AuthTypes, deps: 
       type: [types.session],
       description: "The signed-in user's live sessions, newest first.",
       resolve: async (_root: unknown, _args: unknown, ctx: Context): Promise<SessionView[]> => {
-        const viewer = requireViewer(ctx, 'mySessions');
+        const { viewer } = requireSession(ctx, 'mySessions');
         const current = currentSessionId(ctx);
         return (await sessions.list(viewer.id)).map(({ id, userId: _, ...rest }) => ({ ...rest, id: publicIdOf(id), current: id === current }));
       },
@@ -60,18 +61,18 @@ export function registerSessionFields(builder: Builder, types: AuthTypes, deps: 
       },
     }),
     signOutEverywhere: t.int({
-      description: "Ends every session of the signed-in user (API tokens stay); returns how many ended.",
+      description: 'Ends every session and API token of the signed-in user (needs a session); returns how many ended.',
       resolve: async (_root: unknown, _args: unknown, ctx: Context) => {
-        const viewer = requireViewer(ctx, 'signOutEverywhere');
+        const { viewer } = requireSession(ctx, 'signOutEverywhere');
         clearSessionCookie(ctx.request, settings.secureCookies);
-        return sessions.invalidateAll(viewer.id);
+        return revokeCredentials(deps, viewer.id);
       },
     }),
     revokeSession: t.boolean({
-      description: "Ends one of the signed-in user's sessions (an id from `mySessions`).",
+      description: "Ends one of the signed-in user's sessions (an id from `mySessions`; needs a session).",
       args: { id: t.arg.id({ required: true }) },
       resolve: async (_root: unknown, args: { id: string }, ctx: Context) => {
-        const viewer = requireViewer(ctx, 'revokeSession');
+        const { viewer } = requireSession(ctx, 'revokeSession');
         const session = (await sessions.list(viewer.id)).find((s) => publicIdOf(s.id) === String(args.id));
         if (!session) throw notFound('No session of yours has this id.');
         await sessions.invalidate(session.id);

@@ -27,7 +27,7 @@ export const generateCommand = defineCommand({
       io.out(result.ok ? `✔ ${result.provider}: ${where}` : `✖ ${result.provider} skipped: ${result.error?.split('\n')[0]}`);
     }
     if (hooks.printSchema) {
-      const printed = await hooks.printSchema({ generatedDir: config.generatedDir, schemaPath: config.schemaPath });
+      const printed = await hooks.printSchema({ generatedDir: config.generatedDir, schemaPath: config.schemaPath, cwd: config.cwd });
       if (printed) io.out(printed);
     }
     io.out(`Generated in ${formatDuration(performance.now() - started)}.`);

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import type { Plugin } from 'graphql-yoga';
+import type { Logger } from './create-logger.ts';
+
+/** The header that carries a request's id, both ways. */
+export const requestIdHeader = 'x-request-id';
+
+// Ids from a proxy or client are kept only when they look like ids (no log injection, bounded size).
+const saneId = /^[\w.:@/+=-]{1,128}$/;
+
+interface RequestLog {
+  id: string;
+  started: number;
+  operation?: string;
+  viewerId?: unknown;
+  codes: Set<string>;
+}
+
+const logs = new WeakMap<Request, RequestLog>();
+
+/** The id `useRequestLog` gave this request (the incoming `x-request-id` when sane). */
+export const requestIdOf = (request: Request): string | undefined => logs.get(request)?.id;
+
+/**
+ * One log line per HTTP request, when its response is ready: request id, method, path, status,
+ * duration, operation name, viewer id and the error codes it answered with. The id comes back in
+ * `x-request-id`. Health probes (/health, /ready) log at debug so they don't drown the rest.
+ */
+export function useRequestLog(logger: Logger, quietPaths: readonly string[] = ['/health', '/ready']): Plugin {
+  return {
+    onRequest({ request }) {
+      const incoming = request.headers.get(requestIdHeader);
+      logs.set(request, { id: incoming && saneId.test(incoming) ? incoming : randomUUID(), started: performance.now(), codes: new Set() });
+    },
+    onParams({ params, request }) {
+      const log = logs.get(request);
+      if (log && params.operationName) log.operation = String(params.operationName).slice(0, 100);
+    },
+    onExecute({ args }) {
+      const context = args.contextValue as { request?: Request; viewer?: { id?: unknown } | null };
+      const log = context.request && logs.get(context.request);
+      if (log) log.viewerId = context.viewer?.id ?? null;
+      return {
+        onExecuteDone({ result }) {
+          if (!log || !('errors' in result)) return;
+          for (const error of result.errors ?? []) log.codes.add(String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+        },
+      };
+    },
+    onResultProcess({ request, result }) {
+      const log = logs.get(request);
+      for (const item of Array.isArray(result) ? result : [result]) {
+        for (const error of (item as { errors?: readonly { extensions?: { code?: unknown } }[] })?.errors ?? []) {
+          log?.codes.add(String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+        }
+      }
+    },
+    onResponse({ request, response }) {
+      const log = logs.get(request);
+      if (!log) return;
+      response.headers.set(requestIdHeader, log.id);
+      const path = new URL(request.url).pathname;
+      const line = {
+        reqId: log.id,
+        method: request.method,
+        path,
+        status: response.status,
+        durationMs: Math.round((performance.now() - log.started) * 10) / 10,
+        ...(log.operation && { operation: log.operation }),
+        ...(log.viewerId !== undefined && { viewerId: log.viewerId }),
+        ...(log.codes.size > 0 && { errorCodes: [...log.codes] }),
+      };
+      if (quietPaths.includes(path)) logger.debug(line, 'request');
+      else logger.info(line, 'request');
+    },
+  };
+}
