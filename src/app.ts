@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import type { GraphQLSchema } from 'graphql';
 import { createAccessPolicy, resolveRules, trustedClient, unruledModelsWarning } from './access/index.ts';
-import { createAuth, type Auth, type AuthOverrides } from './auth/index.ts';
+import { authWriteObserver, createAuth, type Auth, type AuthOverrides } from './auth/index.ts';
 import type { Config } from './config/index.ts';
-import { createDb, loadGenerated, pushSchema, type DbClient, type Generated, type QueryEvent } from './db/index.ts';
+import { createDb, loadCurrentGenerated, pushSchema, type DbClient, type Generated, type QueryEvent } from './db/index.ts';
 import {
   createCairnYoga,
   createContextFactory,
@@ -19,6 +19,7 @@ import {
 } from './http/index.ts';
 import type { WriteObserver } from './events/index.ts';
 import { buildSchema, type Viewer } from './schema/index.ts';
+import { createFileStorage, loadStorageConfig, type FileStorage, type Storage, type StorageConfig } from './storage/index.ts';
 
 export interface AppOptions {
   config: Readonly<Config>;
@@ -46,6 +47,8 @@ export interface AppOptions {
   warn?: (message: string) => void;
   /** What reacts to every write through `ctx.db`: change events after COMMIT, hooks and outbox rows inside the transaction (see WriteObserver). @default [] */
   observers?: WriteObserver[];
+  /** File storage: its configuration (@default from the environment, README "Files") and a driver replacing the configured one (tests). */
+  storage?: { config?: StorageConfig; driver?: Storage; now?: () => number };
 }
 
 export interface App {
@@ -53,6 +56,8 @@ export interface App {
   schema: GraphQLSchema;
   db: DbClient;
   yoga: CairnYoga;
+  /** File fields' storage (uploads, links, clean-up); null when the schema declares no `@file` field. */
+  files: FileStorage | null;
   /** Sign-in and sessions; null when the schema declares no auth models. `auth.outbox` holds dev/test e-mail. */
   auth: Auth | null;
   /** Serves HTTP and, on the same port, graphql-ws WebSocket connections. */
@@ -74,20 +79,27 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const logError = options.logError ?? ((error: unknown) => logger.error({ err: error }, 'unexpected error'));
   const warn = options.warn ?? ((message: string) => logger.warn(message));
-  const generated = given ?? (await loadGenerated(config.generatedDir, config.provider));
+  const generated = given ?? (await loadCurrentGenerated({ ...config, whenStale: config.env === 'production' ? 'refuse' : 'regenerate', warn }));
   const schemaFile = existsSync(config.schemaPath) ? { path: config.schemaPath, text: readFileSync(config.schemaPath, 'utf8') } : undefined;
   const rules = resolveRules(generated.datamodel, { schema: schemaFile });
   const unruled = unruledModelsWarning(rules);
   if (unruled && options.access !== 'trusted') warn(unruled);
   if (config.syncSchema === 'push') await pushSchema({ databaseUrl: config.databaseUrl, schemaPath: generated.schemaPath });
   const db = createDb({ databaseUrl: config.databaseUrl, generated, poolSize: config.dbPoolSize, statementTimeoutMs: config.limits.requestTimeoutMs, onQuery });
-  // What reacts to writes, in order; features built after the policy (auth) add theirs below.
-  const observers: WriteObserver[] = [...(options.observers ?? [])];
+  const files = createFileStorage({
+    datamodel: generated.datamodel,
+    db,
+    config: options.storage?.config ?? loadStorageConfig(process.env, { publicUrl: config.publicUrl, production: config.env === 'production' }),
+    storage: options.storage?.driver,
+    now: options.storage?.now,
+    logError,
+  });
+  // Auth's guard concerns User only: scoped, so other models' writes pay nothing for it.
+  const authGuard = authWriteObserver(generated.datamodel);
+  const observers = [authGuard && { models: ['User'], ...authGuard }, ...(options.observers ?? []), files?.observer].filter((observer) => !!observer);
   const access = options.access === 'trusted' ? 'trusted' : createAccessPolicy({ rules, explain: config.env !== 'production', observers, onObserverError: logError });
   const clientFor = (viewer: Viewer) => (access === 'trusted' ? trustedClient(db, viewer) : access.clientFor(db, viewer));
   const auth = createAuth({ config, db: access === 'trusted' ? db : access.sudo(db), datamodel: generated.datamodel, clientFor, logError, warn, ...authOverrides });
-  // Auth's guard of the User fields it alone writes; scoped to User so other models' writes pay nothing for it.
-  if (auth) observers.unshift({ models: ['User'], ...auth.writeObserver });
   const schema = buildSchema({
     datamodel: generated.datamodel,
     maxPageSize: config.maxPageSize,
@@ -95,8 +107,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
     rules,
     // Trusted mode (CRUD generator tests) has no rules at all, so it keeps every column writable.
     readOnlyFields: options.access === 'trusted' ? undefined : auth?.readOnlyFields,
-    extensions: [auth?.extendSchema].filter((extension) => extension !== undefined),
+    extensions: [auth?.extendSchema, files?.extendSchema].filter((extension) => extension !== undefined),
+    fieldTypes: files?.fieldTypes,
   });
+  files?.wrapSchema(schema);
+  let stopping: Promise<void> | undefined;
   const yoga = createCairnYoga({
     schema,
     context: createContextFactory({
@@ -105,7 +120,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       resolveViewer: options.resolveViewer ?? auth?.resolveViewer,
       runAs: userViewerLookup(db, generated.datamodel, config.adminRole),
     }),
-    isReady: createReadinessCheck({ db, provider: config.provider, datamodel: generated.datamodel, migrationsDir: config.migrationsDir }),
+    isReady: createReadinessCheck({ db, provider: config.provider, datamodel: generated.datamodel, migrationsDir: config.migrationsDir, stopping: () => !!stopping }),
     development: config.env !== 'production',
     // GraphiQL's assets come from the npm package, not a CDN (works air-gapped); ~50 MB, so only when on.
     graphiql: config.graphiql && (await import('@graphql-yoga/render-graphiql')).renderGraphiQL,
@@ -116,9 +131,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     maxBodyBytes: config.maxBodyBytes,
     limits: config.limits,
     maxPageSize: config.maxPageSize,
+    plugins: files?.plugins(schema),
   });
   const http = createGracefulServer(yoga);
-  let stopping: Promise<void> | undefined;
   const server = http.server;
   const websocket = createWebSocketServer({ server, yoga, limits: config.limits, trustProxy: config.trustProxy });
 
@@ -127,6 +142,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     schema,
     db,
     yoga,
+    files,
     auth,
     server,
     logger,
@@ -154,6 +170,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     const finished = await drained;
     step(finished ? 'running requests finished' : 'deadline reached: cut the remaining connections', { inFlight: http.inFlight });
     auth?.close();
+    await files?.close();
     await db.$disconnect();
     step('database closed; done');
   }

@@ -1,7 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config/index.ts';
 import type { Datamodel, DbClient } from '../db/index.ts';
-import type { WriteObserver } from '../events/index.ts';
 import type { SchemaExtension, Viewer } from '../schema/index.ts';
 import { createApiTokens } from './api-tokens.ts';
 import { createBackgroundWork } from './background-work.ts';
@@ -21,7 +20,6 @@ import { createPasswordCheck } from './password-check.ts';
 import { createArgon2Hasher, type PasswordHasher } from './password-hasher.ts';
 import { createPasswordReset } from './password-reset.ts';
 import { createPrismaSessionStore } from './prisma-session-store.ts';
-import { protectAuthFields } from './protect-auth-fields.ts';
 import { createMemoryRateLimitStore, type RateLimitStore } from './rate-limit-store.ts';
 import { createRedisRateLimitStore } from './redis-rate-limit-store.ts';
 import { resolveAuthModels, type AuthModels } from './resolve-auth-models.ts';
@@ -80,8 +78,6 @@ export interface Auth {
    * verifyEmail, setUserRoles), left out of the generated create/update inputs.
    */
   readOnlyFields: Readonly<Record<string, readonly string[]>>;
-  /** For the write path's observer list: refuses app code's `ctx.db` writes of the same fields (see protectAuthFields). */
-  writeObserver: WriteObserver;
   /** Yoga plugins, listed one by one in createCairnYoga. */
   plugins: { clientAddress: Plugin; sessionCookies: Plugin; oauthRoutes: Plugin };
   /** Origins allowed to use the session cookie cross-origin (CORS). */
@@ -152,7 +148,6 @@ export function createAuth(options: AuthOptions): Auth | null {
     resolveViewer: createViewerResolver(deps, features.apiTokens),
     extendSchema: (builder) => registerAuthSchema(builder, features),
     readOnlyFields: { User: protectedUserFields },
-    writeObserver: protectAuthFields(),
     plugins: {
       clientAddress: useClientAddress({ trustProxy: settings.trustProxy, warn: options.warn ?? console.warn }),
       sessionCookies: useSessionCookies(),

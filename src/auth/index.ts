@@ -14,3 +14,4 @@ export { passwordRules } from './password-policy.ts';
 export { sessionCookieName } from './session-cookie.ts';
 export { apiTokenPrefix, generateToken, hashToken } from './random-token.ts';
 export { forwardedAddress } from './client-address.ts';
+export { authWriteObserver } from './protect-auth-fields.ts';

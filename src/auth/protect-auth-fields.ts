@@ -1,6 +1,8 @@
 import { forbidden } from '../errors.ts';
+import type { Datamodel } from '../db/index.ts';
 import type { PendingWrite, WriteObserver } from '../events/index.ts';
 import { normalizeEmail } from './email-address.ts';
+import { resolveAuthModels } from './resolve-auth-models.ts';
 
 /**
  * The write-path side of the protected User fields, for app code that writes through a viewer's
@@ -27,3 +29,6 @@ export function protectAuthFields(): WriteObserver {
     },
   };
 }
+
+/** The write path's guard of auth's fields for schemas that declare the auth models; none otherwise. */
+export const authWriteObserver = (datamodel: Datamodel): WriteObserver | undefined => (resolveAuthModels(datamodel) ? protectAuthFields() : undefined);

@@ -4,7 +4,9 @@ import { basename, dirname, join } from 'node:path';
 import { buildApp, type App } from '../app.ts';
 import { loadConfig } from '../config/index.ts';
 import { generateClients, loadGenerated, pushSchema } from '../db/index.ts';
+import { printSdl } from '../schema/index.ts';
 import type { Io } from './create-io.ts';
+import { writeSdl } from './write-sdl.ts';
 
 export interface DevServer {
   url: string;
@@ -49,10 +51,15 @@ export async function startDevServer(io: Io, env: NodeJS.ProcessEnv = process.en
       current = next;
       await previous?.stop();
       cpSync(join(outDir, config.provider), join(config.generatedDir, config.provider), { recursive: true });
+      // Codegen watchers and typed documents follow the served API, not the last `cairn generate`.
+      const typed = await writeSdl({ generatedDir: config.generatedDir, schemaPath: config.schemaPath, cwd: process.cwd(), sdl: printSdl(next.schema) }).catch(
+        (error: Error) => `✖ typed documents not written: ${error.message}`,
+      );
       // The previous generation's folder (not simply n-1: failed saves leave gaps).
       if (servingDir) rmSync(servingDir, { recursive: true, force: true });
       servingDir = outDir;
       io.out(`✔ API reloaded in ${Math.round(performance.now() - started)} ms`);
+      for (const line of typed.split('\n')) (line.startsWith('✖') ? io.err : io.out)(line);
       return true;
     } catch (error) {
       rmSync(outDir, { recursive: true, force: true });

@@ -10,7 +10,9 @@ describe('resolveCliConfig', () => {
       schemaPath: '/app/prisma/schema.prisma',
       generatedDir: '/app/src/generated',
       engineSchemaPath: '/app/src/generated/sqlite/schema.prisma',
-      migrationsDir: '/app/prisma/migrations',
+      migrationsRoot: '/app/prisma/migrations',
+      migrationsDir: '/app/prisma/migrations/sqlite',
+      migrationsDirs: { sqlite: '/app/prisma/migrations/sqlite', postgresql: '/app/prisma/migrations/postgresql' },
       seedPath: '/app/prisma/seed.ts',
     });
   });
@@ -24,10 +26,10 @@ describe('resolveCliConfig', () => {
       provider: 'postgresql',
       schemaPath: '/app/db/app.prisma',
       engineSchemaPath: '/gen/postgresql/schema.prisma',
-      migrationsDir: '/app/db/migrations',
+      migrationsDir: '/app/db/migrations/postgresql',
       seedPath: '/app/db/seed.ts',
     });
-    expect(resolveCliConfig({ CAIRN_MIGRATIONS_DIR: 'm' }, '/app').migrationsDir).toBe('/app/m');
+    expect(resolveCliConfig({ CAIRN_MIGRATIONS_DIR: 'm' }, '/app').migrationsDir).toBe('/app/m/sqlite');
   });
 
   it('rejects a DATABASE_URL it cannot connect to', () => {

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildSdl } from './build-sdl.ts';
+import type { Types } from '@graphql-codegen/plugin-helpers';
 import { defaultCodegenConfig } from './codegen-config.ts';
 
 /**
@@ -20,13 +21,27 @@ export async function writeSdl(options: { generatedDir: string; schemaPath: stri
   const codegen = await import('@graphql-codegen/cli').catch(() => undefined);
   if (!codegen) return [...lines, '· graphql-codegen not installed: typed documents skipped'].join('\n');
   const config = existsSync(own)
-    ? { ...((await import(pathToFileURL(own).href)) as { default: import('@graphql-codegen/plugin-helpers').Types.Config }).default, schema: sdlPath }
+    ? { ...((await import(pathToFileURL(own).href)) as { default: Types.Config }).default, schema: sdlPath }
     : defaultCodegenConfig(sdlPath);
-  await codegen.generate({ ...config, cwd, silent: true }, true);
+  await codegen.generate({ ...(await withCairnPresets(config)), cwd, silent: true }, true);
   return [...lines, `✔ Typed documents: ${existsSync(own) ? 'see codegen.ts' : 'operations/generated/'}`].join('\n');
 }
 
 function hasDocuments(dir: string): boolean {
   if (!existsSync(dir)) return false;
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).some((file) => /\.(graphql|gql)$/.test(file) && !file.startsWith('generated'));
+}
+
+/**
+ * codegen resolves a preset named by a string from the app's folder, where an app linked to Cairn
+ * (`file:`) has no node_modules of its own: `client` becomes the preset Cairn itself depends on.
+ */
+async function withCairnPresets(config: Types.Config): Promise<Types.Config> {
+  const outputs = Object.entries(config.generates ?? {});
+  if (!outputs.some(([, output]) => (output as { preset?: unknown }).preset === 'client')) return config;
+  const { preset } = await import('@graphql-codegen/client-preset');
+  const generates = Object.fromEntries(
+    outputs.map(([path, output]) => [path, (output as { preset?: unknown }).preset === 'client' ? { ...(output as object), preset } : output]),
+  );
+  return { ...config, generates } as Types.Config;
 }

@@ -37,7 +37,10 @@ export interface LimitsConfig {
   wsMaxPerAddress: number;
   /** `CAIRN_WS_MAX_PER_VIEWER`: open WebSocket connections of one signed-in viewer. @default 20 */
   wsMaxPerViewer: number;
-  /** `CAIRN_WS_MAX_OPERATIONS`: subscriptions running at once on one connection. @default 50 */
+  /**
+   * `CAIRN_WS_MAX_OPERATIONS`: operations of any kind (queries, mutations, subscriptions) running at
+   * once on one connection, checked by the socket server before anything else. @default 100
+   */
   wsMaxOperations: number;
   /** `CAIRN_WS_INIT_TIMEOUT_MS`: a socket that sends no `connection_init` within this is closed (4408). @default 3000 */
   wsInitTimeoutMs: number;
@@ -60,7 +63,7 @@ export function loadLimitsConfig(env: Env, production: boolean): LimitsConfig {
     shutdownTimeoutMs: n('CAIRN_SHUTDOWN_TIMEOUT_MS', 20_000, 0),
     wsMaxPerAddress: n('CAIRN_WS_MAX_PER_ADDRESS', 50),
     wsMaxPerViewer: n('CAIRN_WS_MAX_PER_VIEWER', 20),
-    wsMaxOperations: n('CAIRN_WS_MAX_OPERATIONS', 50),
+    wsMaxOperations: n('CAIRN_WS_MAX_OPERATIONS', 100),
     wsInitTimeoutMs: n('CAIRN_WS_INIT_TIMEOUT_MS', 3000),
   };
 }

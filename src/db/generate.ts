@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeBuildStamp } from './build-stamp.ts';
 import { providers, type Provider } from './provider.ts';
+import { assertBlocksClosed, formatPrismaError, SchemaError } from './schema-errors.ts';
 
 const require = createRequire(import.meta.url);
 const datamodelGenerator = fileURLToPath(new URL('./datamodel-generator.ts', import.meta.url));
@@ -70,19 +72,32 @@ generator cairn {
 export async function generateClients(options: GenerateOptions): Promise<GenerateResult[]> {
   const schemaPath = resolve(options.schemaPath);
   const schema = readFileSync(schemaPath, 'utf8');
+  assertBlocksClosed(schema, schemaPath);
   const declared = declaredProvider(schema);
   const results: GenerateResult[] = [];
   for (const provider of [declared, ...providers.filter((p) => p !== declared)]) {
     const outDir = resolve(options.outDir, provider);
-    rmSync(outDir, { recursive: true, force: true });
-    mkdirSync(outDir, { recursive: true });
+    // Generated beside the last good client and swapped in only on success: a schema error
+    // leaves the previous client serving (and loadable).
+    const staging = resolve(options.outDir, `.staging-${provider}-${process.pid}`);
+    rmSync(staging, { recursive: true, force: true });
+    mkdirSync(staging, { recursive: true });
     // The client is ESM TypeScript; say so, wherever the output lives (tsx would load it as CommonJS).
-    writeFileSync(join(outDir, 'package.json'), '{ "type": "module" }\n');
-    const providerSchema = join(outDir, 'schema.prisma');
-    writeFileSync(providerSchema, schemaForProvider(schema, provider, outDir));
-    const error = await runPrismaGenerate(providerSchema, schemaPath);
-    if (error) rmSync(outDir, { recursive: true, force: true });
-    if (error && provider === declared) throw new Error(error);
+    writeFileSync(join(staging, 'package.json'), '{ "type": "module" }\n');
+    const stagingSchema = join(staging, 'schema.prisma');
+    writeFileSync(stagingSchema, schemaForProvider(schema, provider, staging));
+    const error = await runPrismaGenerate(stagingSchema, schemaPath);
+    if (error) {
+      rmSync(staging, { recursive: true, force: true });
+      if (provider === declared) throw new SchemaError(error);
+      rmSync(outDir, { recursive: true, force: true }); // a stale client for the other provider would mislead
+    } else {
+      writeBuildStamp(staging, schemaPath, schema);
+      rmSync(outDir, { recursive: true, force: true });
+      renameSync(staging, outDir);
+      // The provider schema is the schema engine's input and names its outputs: point them at the final folder.
+      writeFileSync(join(outDir, 'schema.prisma'), schemaForProvider(schema, provider, outDir));
+    }
     results.push({ provider, ok: !error, error });
   }
   linkPrismaRuntime(resolve(options.outDir));
@@ -123,14 +138,12 @@ function runPrismaGenerate(providerSchema: string, userSchemaPath: string): Prom
   const cli = require.resolve('prisma/build/index.js');
   return new Promise((resolvePromise) => {
     const child = spawn(process.execPath, [cli, 'generate', '--schema', providerSchema, '--no-hints'], {
-      env: { ...process.env, ...schemaEngineEnv(), PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+      env: { ...process.env, ...schemaEngineEnv(), PRISMA_HIDE_UPDATE_MESSAGE: '1', FORCE_COLOR: '0', NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
-    child.on('close', (code) =>
-      resolvePromise(code === 0 ? undefined : output.replaceAll(providerSchema, userSchemaPath).trim()),
-    );
+    child.on('close', (code) => resolvePromise(code === 0 ? undefined : formatPrismaError(output, providerSchema, userSchemaPath)));
   });
 }

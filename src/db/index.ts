@@ -6,3 +6,6 @@ export { providerOf, providers, type Provider } from './provider.ts';
 export * from './datamodel.ts';
 export { isDatabaseUnreachable, translatePrismaError } from './translate-prisma-error.ts';
 export * from './migrate/index.ts';
+export { loadCurrentGenerated, StaleBuildError, type LoadCurrentOptions } from './load-current-generated.ts';
+export { buildFreshness } from './build-stamp.ts';
+export { SchemaError } from './schema-errors.ts';

@@ -34,7 +34,7 @@ export async function loadGenerated(generatedDir: string, provider: Provider): P
   const datamodelPath = join(dir, 'datamodel.json');
   if (!existsSync(datamodelPath)) {
     throw new Error(
-      `No ${provider} client in ${dir}. Run \`npm run generate\` (a schema that uses ${provider}-only features must declare provider = "${provider}").`,
+      `No ${provider} client in ${dir}. Run \`npx cairn generate\` (a schema that uses ${provider}-only features must declare provider = "${provider}").`,
     );
   }
   const client = await import(pathToFileURL(join(dir, 'client', 'client.ts')).href);

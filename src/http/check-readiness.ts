@@ -8,6 +8,8 @@ export interface ReadinessOptions {
   datamodel: Datamodel;
   /** With a `migration_lock.toml` in it, every migration here must be applied for the instance to be ready. */
   migrationsDir?: string;
+  /** True once shutdown began: /ready fails first, so a load balancer stops routing here before sockets close. */
+  stopping?: () => boolean;
 }
 
 /**
@@ -15,7 +17,7 @@ export interface ReadinessOptions {
  * no migration is pending or failed. Throws an Error saying what is missing — yoga answers it as
  * 503 with the message as body, so an orchestrator's event log says why. Read-only, two queries.
  */
-export function createReadinessCheck({ db, provider, datamodel, migrationsDir }: ReadinessOptions): () => Promise<true> {
+export function createReadinessCheck({ db, provider, datamodel, migrationsDir, stopping }: ReadinessOptions): () => Promise<true> {
   const tables = datamodel.models.map((model) => model.dbName ?? model.name);
   const migrations = migrationsDir && existsSync(join(migrationsDir, lockfileName)) ? readMigrations(migrationsDir).map((m) => m.name) : undefined;
   const listTables =
@@ -24,6 +26,7 @@ export function createReadinessCheck({ db, provider, datamodel, migrationsDir }:
       : `SELECT name FROM sqlite_master WHERE type = 'table'`;
 
   return async () => {
+    if (stopping?.()) throw new Error('not ready: shutting down');
     let present: Set<string>;
     try {
       present = new Set(((await db.$queryRawUnsafe(listTables)) as { name: string }[]).map((row) => row.name));

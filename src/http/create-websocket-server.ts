@@ -62,7 +62,15 @@ export function createWebSocketServer({ server, yoga, limits, trustProxy = 0 }: 
   const disposable = useServer(
     {
       connectionInitWaitTimeout: limits.wsInitTimeoutMs,
-      execute: (args) => (args.rootValue as Enveloped).execute(args),
+      // An operation stopped because its socket closed has no one to answer: end it quietly.
+      execute: async (args) => {
+        try {
+          return await (args.rootValue as Enveloped).execute(args);
+        } catch (error) {
+          if ((args.contextValue as { request?: Request })?.request?.signal.aborted) return { data: null };
+          throw error;
+        }
+      },
       subscribe: (args) => (args.rootValue as Enveloped).subscribe(args),
       // The viewer is known once the connection params arrive: count the socket against that viewer.
       async onConnect(ctx) {
@@ -158,7 +166,10 @@ function toFetchRequest(incoming: IncomingMessage): Request {
     for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
   }
   const host = incoming.headers.host ?? 'localhost';
+  // The socket closing aborts the request's signal: operations still running on it stop (useRequestDeadline).
+  const closed = new AbortController();
+  incoming.socket.once('close', () => closed.abort(new Error('WebSocket closed')));
   // Socket operations are not GETs: mutations are allowed (yoga refuses them on GET), and a
   // session cookie needs a trusted Origin as on any non-GET request.
-  return new Request(new URL(incoming.url ?? '/', `http://${host}`), { method: 'POST', headers });
+  return new Request(new URL(incoming.url ?? '/', `http://${host}`), { method: 'POST', headers, signal: closed.signal });
 }

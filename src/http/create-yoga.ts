@@ -9,6 +9,7 @@ import { exampleQuery } from './example-query.ts';
 import { createMaskError } from './mask-error.ts';
 import { useBodySizeLimit } from './use-body-size-limit.ts';
 import { useErrorCodes } from './use-error-codes.ts';
+import { renderGraphiQLPage, useResponseDelivery } from './use-response-delivery.ts';
 import { useOperationLimits } from './use-operation-limits.ts';
 import { useRequestDeadline } from './use-request-deadline.ts';
 import type { LimitsConfig } from '../config/index.ts';
@@ -35,17 +36,22 @@ export interface YogaOptions {
   limits: LimitsConfig;
   /** The page cap lists apply (the cost model's size for a list without `take`/`first`). */
   maxPageSize: number;
+  /** Features' own plugins (file uploads and the storage routes), run before the body-size limit. @default [] */
+  plugins?: Plugin[];
 }
 
 export type CairnYoga = YogaServerInstance<Record<string, unknown>, Context>;
 
-/** graphql-yoga at /graphql with /health (process up) and /ready (database reachable). */
+/**
+ * graphql-yoga at /graphql with /health (process up) and /ready (schema in the database). Plugins
+ * in order: the request log sees every request, error codes and limits come before anything runs.
+ */
 export function createCairnYoga(options: YogaOptions): CairnYoga {
-  const { auth } = options;
-  const { logger } = options;
+  const { auth, logger } = options;
   const plugins = [
     useRequestLog(logger),
     useErrorCodes({ suggestions: options.limits.suggestions }),
+    ...(options.plugins ?? []),
     useBodySizeLimit(options.maxBodyBytes),
     useOperationLimits({ limits: options.limits, maxPageSize: options.maxPageSize }),
     useRequestDeadline(options.limits.requestTimeoutMs),
@@ -53,6 +59,7 @@ export function createCairnYoga(options: YogaOptions): CairnYoga {
     auth?.plugins.clientAddress,
     auth?.plugins.sessionCookies,
     auth?.plugins.oauthRoutes,
+    ...useResponseDelivery(options),
   ].filter((plugin): plugin is Plugin => Boolean(plugin));
   return createYoga<Record<string, unknown>, Context>({
     schema: options.schema,
@@ -62,11 +69,12 @@ export function createCairnYoga(options: YogaOptions): CairnYoga {
     // Replaced by useBodySizeLimit (same limit, without re-streaming every body).
     maxRequestBodySize: false,
     graphiql: options.graphiql ? { title: 'Cairn', defaultQuery: exampleQuery(options.schema) } : false,
-    ...(options.graphiql && { renderGraphiQL: options.graphiql }),
+    ...(options.graphiql && { renderGraphiQL: renderGraphiQLPage }),
     // WebSocket operations come through yoga.getEnveloped with their connection params.
     context: ({ request, connectionParams }) => options.context(request, connectionParams as Record<string, unknown> | undefined),
     // With cookies in play, only trusted origins may read responses; otherwise yoga's default (any).
-    cors: auth ? { origin: auth.trustedOrigins, credentials: true } : undefined,
+    // Browsers may read the request id and when to retry (SERVICE_UNAVAILABLE, RATE_LIMITED).
+    cors: { ...(auth && { origin: auth.trustedOrigins, credentials: true }), exposedHeaders: ['x-request-id', 'retry-after'] },
     maskedErrors: {
       maskError: createMaskError({
         development: options.development,

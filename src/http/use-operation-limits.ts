@@ -39,10 +39,23 @@ export function useOperationLimits({ limits, maxPageSize }: OperationLimitsOptio
     !limits.introspection && NoSchemaIntrospectionCustomRule,
   ].filter((rule) => rule !== false);
 
+  // yoga's parser cache hands the same DocumentNode to repeated operations: without variables, their cost is fixed.
+  const fixedCosts = new WeakMap<object, Map<string, number>>();
+  const costOf = (args: { schema: any; document: any; operationName?: any; variableValues?: any }) => {
+    const usesVariables = args.document.definitions.some((d: { variableDefinitions?: readonly unknown[] }) => d.variableDefinitions?.length);
+    if (usesVariables) return operationCost(args.schema, args.document, args.operationName, args.variableValues, maxPageSize);
+    let byName = fixedCosts.get(args.document);
+    if (!byName) fixedCosts.set(args.document, (byName = new Map()));
+    const key = String(args.operationName ?? '');
+    let cost = byName.get(key);
+    if (cost === undefined) byName.set(key, (cost = operationCost(args.schema, args.document, args.operationName, undefined, maxPageSize)));
+    return cost;
+  };
+
   const beforeRun = ({ args, stop }: { args: { schema: any; document: any; operationName?: any; variableValues?: any }; stop: (error: GraphQLError) => void }) => {
     const inputError = checkInputSize(args.variableValues, bounds);
     if (inputError) return stop(inputError);
-    const cost = operationCost(args.schema, args.document, args.operationName, args.variableValues, maxPageSize);
+    const cost = costOf(args);
     if (cost > limits.maxCost) {
       stop(limitExceeded('The query cost (rows it may read: list sizes multiplied down the tree)', 'maxCost', 'CAIRN_MAX_COST', limits.maxCost, cost));
     }

@@ -11,6 +11,7 @@ import { registerModelMutations } from './crud/mutations.ts';
 import { registerModelObject } from './crud/objects.ts';
 import { registerModelQueries } from './crud/queries.ts';
 import { createTranslator } from './crud/translate.ts';
+import type { FieldTypes } from './crud/field-types.ts';
 
 /**
  * Adds types and root fields beside the generated CRUD API (auth, uploads, subscriptions). Runs
@@ -33,17 +34,19 @@ export interface BuildSchemaOptions {
    * server code (e.g. `{ User: ['email', 'emailVerified', 'roles'] }` from auth). @default {}
    */
   readOnlyFields?: Readonly<Record<string, readonly string[]>>;
+  /** Scalar columns served under other GraphQL types (file fields: `File` out, `Upload` in). @default none */
+  fieldTypes?: FieldTypes;
 }
 
 /** Walks the datamodel and builds the whole GraphQL schema; nothing in here is model-specific. */
-export function buildSchema({ datamodel: fullDatamodel, maxPageSize = 100, dbNull, extensions = [], rules = resolveRules(fullDatamodel), readOnlyFields = {} }: BuildSchemaOptions): GraphQLSchema {
+export function buildSchema({ datamodel: fullDatamodel, maxPageSize = 100, dbNull, extensions = [], rules = resolveRules(fullDatamodel), readOnlyFields = {}, fieldTypes }: BuildSchemaOptions): GraphQLSchema {
   const datamodel = apiDatamodel(fullDatamodel);
   const builder = createBuilder({ datamodel, maxPageSize });
   const kit = createKit(builder, datamodel, maxPageSize, {
     mayHide: (model, field) => !alwaysAllowed(rules, model, 'read', field),
     readColumns: (model) => readRuleColumns(rules, model),
     readOnly: (model, field) => readOnlyFields[model]?.includes(field) ?? false,
-  });
+  }, fieldTypes);
   const translate = createTranslator(datamodel, maxPageSize, dbNull);
 
   builder.queryType({});

@@ -68,7 +68,7 @@ describeEachProvider('change capture', (provider) => {
     expect(summary(committed[0]!)).toEqual([['Post', 'created', { id: created.id }]]);
     expect(event!.before).toBeNull();
     expect(event!.after).toEqual(await db().post.findUnique({ where: { id: created.id } }));
-    expect(Object.keys(event!.after!).sort()).toEqual(['authorId', 'body', 'createdAt', 'id', 'publishedAt', 'rating', 'slug', 'status', 'title', 'updatedAt', 'views']);
+    expect(Object.keys(event!.after!).sort()).toEqual(['attachments', 'authorId', 'body', 'cover', 'createdAt', 'id', 'publishedAt', 'rating', 'slug', 'status', 'title', 'updatedAt', 'views']);
   });
 
   it('update: before and after images of the row, also where one UPDATE would do without observers', async () => {

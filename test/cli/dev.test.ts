@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -40,7 +40,9 @@ const noteFields = async () => {
 
 beforeAll(async () => {
   mkdirSync(join(dir, 'prisma'), { recursive: true });
+  mkdirSync(join(dir, 'operations'), { recursive: true });
   writeFileSync(schemaPath, schema(''));
+  writeFileSync(join(dir, 'operations', 'notes.graphql'), 'mutation AddNote($data: NoteCreateInput!) { createNote(data: $data) { id } }\n');
   child = spawn(process.execPath, [join(root, 'src/cli/bin.js'), 'dev'], {
     cwd: dir,
     env: {
@@ -72,10 +74,36 @@ it('serves the schema, picks up an added field without restarting, and keeps ser
   await waitForOutput(/API reloaded/, 2);
   expect(await noteFields()).toEqual(['body', 'id', 'title']);
 
+  // schema.graphql and the typed documents follow every reload (codegen watchers read them).
+  expect(readFileSync(join(dir, 'generated', 'schema.graphql'), 'utf8')).toMatch(/type Note \{[\s\S]*body: String!/);
+  expect(readFileSync(join(dir, 'operations', 'generated', 'graphql.ts'), 'utf8')).toMatch(/export type NoteCreateInput = \{[^}]*body\?: /);
+
   writeFileSync(schemaPath, schema('  body  Strin\n'));
   await waitForOutput(/not applied; the previous API keeps serving/);
-  expect(output).toMatch(/schema\.prisma:\d+|line \d+|--> /);
+  // The user's file and line, not the generation folder Cairn wrote the provider copy to.
+  expect(output).toMatch(/-->\s+prisma\/schema\.prisma:8/);
+  expect(output).not.toMatch(/\.dev\//);
+  expect(await noteFields()).toEqual(['body', 'id', 'title']);
+
+  // A missing `}` is reported at the block the user opened, not inside Cairn's generator blocks.
+  writeFileSync(schemaPath, schema('  body  String @default("")\n').replace(/}\n$/, ''));
+  await waitForOutput(/not applied; the previous API keeps serving/, 2);
+  expect(output).toMatch(/prisma\/schema\.prisma:5: `model Note \{` is not closed: add `\}` at its end\./);
+  expect(output).not.toMatch(/generator client/);
   expect(await noteFields()).toEqual(['body', 'id', 'title']);
   expect(child.pid).toBe(pid);
   expect(child.exitCode).toBeNull();
 }, 180_000);
+
+it('a failed `cairn generate` keeps the last working client', async () => {
+  const env = { ...process.env, CAIRN_SCHEMA: schemaPath, CAIRN_GENERATED_DIR: join(dir, 'generated') };
+  const datamodel = join(dir, 'generated', 'sqlite', 'datamodel.json');
+  const before = readFileSync(datamodel, 'utf8');
+  writeFileSync(schemaPath, schema('  body  Strin\n'));
+  const code = await new Promise<number | null>((resolve) =>
+    spawn(process.execPath, [join(root, 'src/cli/bin.js'), 'generate'], { cwd: dir, env, stdio: 'ignore' }).on('exit', resolve),
+  );
+  expect(code).toBe(1);
+  expect(readFileSync(datamodel, 'utf8')).toBe(before);
+  expect(readFileSync(join(dir, 'generated', 'sqlite', 'client', 'client.ts'), 'utf8')).toMatch(/PrismaClient/);
+}, 60_000);

@@ -15,13 +15,16 @@ describeEachProvider('/ready', (provider) => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   });
   const appOn = async (databaseUrl: string, migrationsDir: string) => {
-    const config = loadConfig({ NODE_ENV: 'production', CAIRN_MIGRATIONS_DIR: migrationsDir }, { databaseUrl, port: 0, host: '127.0.0.1', syncSchema: 'off' });
+    const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', CAIRN_MIGRATIONS_DIR: migrationsDir }, { databaseUrl, port: 0, host: '127.0.0.1', syncSchema: 'off' });
     const app: App = await buildApp({ config, generated: await loadGenerated(fixtures.blog.generated, provider), logError: () => {}, warn: () => {} });
     cleanups.push(() => app.stop());
-    return async () => {
-      const response = await app.yoga.fetch('http://cairn.test/ready');
-      return { status: response.status, text: await response.text() };
-    };
+    return Object.assign(
+      async () => {
+        const response = await app.yoga.fetch('http://cairn.test/ready');
+        return { status: response.status, text: await response.text() };
+      },
+      { app },
+    );
   };
 
   it('fails (503, saying why) while the tables are missing, then passes once the schema is in', async () => {
@@ -33,6 +36,10 @@ describeEachProvider('/ready', (provider) => {
     expect(missing.text).toMatch(/table\(s\) missing in the database \(.*Post/);
     await pushSchema({ databaseUrl: db.databaseUrl, schemaPath: (await loadGenerated(fixtures.blog.generated, provider)).schemaPath });
     expect(await ready()).toEqual({ status: 200, text: '' });
+    // Shutdown begins: /ready fails at once, before the sockets close.
+    const stopped = ready.app.stop({ timeoutMs: 1000 });
+    expect(await ready()).toEqual({ status: 503, text: 'not ready: shutting down' });
+    await stopped;
   });
 
   it('with a migrations folder: fails while a migration is pending, passes once deployed', async () => {

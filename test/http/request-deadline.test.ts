@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import pg from 'pg';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCrudApp } from '../support/blog-seed.ts';
 import { postgresUrl, type TestApp } from '../support/test-app.ts';
@@ -73,6 +74,31 @@ describe.skipIf(!postgresUrl)('request deadline and cancellation [postgresql]', 
       await new Promise((r) => setTimeout(r, 300));
       const names = (await locker.query(`SELECT name FROM ${table('Tag')} ORDER BY name`)).rows.map((r) => r.name);
       expect(names).toEqual(['first']);
+    } finally {
+      if (!released) await release();
+    }
+  });
+
+  it('runs no further field once the WebSocket closes', async () => {
+    const { url } = await t.app.start().catch(() => ({ url: `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}/graphql` }));
+    const ws = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    await new Promise((resolve) => ws.once('open', resolve));
+    ws.send(JSON.stringify({ type: 'connection_init' }));
+    await new Promise((resolve) => ws.once('message', resolve));
+    const release = await lock('Tag');
+    let released = false;
+    try {
+      ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'mutation { a: createTag(data: { name: "ws-first" }) { id } b: createTag(data: { name: "ws-second" }) { id } }' } }));
+      await until(async () => (await waitingOnLocks()) > 0);
+      expect(await waitingOnLocks()).toBeGreaterThan(0);
+      ws.terminate();
+      await new Promise((r) => setTimeout(r, 100));
+      await release();
+      released = true;
+      await until(async () => (await locker.query(`SELECT count(*) AS n FROM ${table('Tag')} WHERE name = 'ws-first'`)).rows[0].n === '1');
+      await new Promise((r) => setTimeout(r, 300));
+      const names = (await locker.query(`SELECT name FROM ${table('Tag')} WHERE name LIKE 'ws-%' ORDER BY name`)).rows.map((r) => r.name);
+      expect(names).toEqual(['ws-first']);
     } finally {
       if (!released) await release();
     }

@@ -53,6 +53,8 @@ describeEachProvider('request log (pino)', (provider) => {
     const kept = await post({ query: '{ postsCount }' }, { 'x-request-id': 'lb-1234.abc' });
     expect(kept.headers.get('x-request-id')).toBe('lb-1234.abc');
     expect(lastRequestLine().reqId).toBe('lb-1234.abc');
+    const cors = await post({ query: '{ postsCount }' }, { origin: 'http://localhost:4000' });
+    expect(cors.headers.get('access-control-expose-headers')).toMatch(/x-request-id/);
     const forged = await post({ query: '{ postsCount }' }, { 'x-request-id': 'x\u00e9"}\n{"level":60' });
     expect(forged.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     const long = await post({ query: '{ postsCount }' }, { 'x-request-id': 'a'.repeat(500) });

@@ -28,6 +28,8 @@ describe.each(providers)('cairn migrate commands on %s', { timeout: 60_000 }, (p
   const generatedDir = join(dbs.dir, 'generated');
   const env: Record<string, string> = { CAIRN_SCHEMA: schemaPath, CAIRN_GENERATED_DIR: generatedDir };
   const cairn = (argv: string[], io = fakeIo()) => runCli(argv, { io: io.io, env, cwd: dbs.dir }).then((code) => ({ code, ...io }));
+  // An app that depends on Cairn: hints read `npx cairn …`.
+  writeFileSync(join(dbs.dir, 'package.json'), JSON.stringify({ name: 'app', dependencies: { cairn: 'file:../cairn' } }));
 
   /** Writes schema.prisma and what `cairn generate` would leave for the engine, skipping the slow client generation. */
   function writeUserSchema(models: string) {
@@ -44,8 +46,17 @@ describe.each(providers)('cairn migrate commands on %s', { timeout: 60_000 }, (p
     writeUserSchema(model());
     const { code, lines } = await cairn(['migrate', 'dev', '--name', 'notes']);
     expect(code).toBe(0);
-    expect(lines.out.join('\n')).toMatch(/✔ Created and applied \d{14}_notes \(prisma\/migrations\/\d{14}_notes\/migration.sql\):\n {4}\+ created table Note\nDone in \d/);
-    expect(existsSync(join(dbs.dir, 'prisma', 'migrations', 'migration_lock.toml'))).toBe(true);
+    const other = provider === 'sqlite' ? 'postgresql' : 'sqlite';
+    // The migration for DATABASE_URL's provider is applied; the other provider's is written beside it.
+    expect(lines.out.join('\n')).toMatch(
+      new RegExp(
+        `✔ Created and applied (\\d{14}_notes) \\(prisma/migrations/${provider}/\\1/migration.sql\\):\\n {4}\\+ created table Note\\n` +
+          `✔ Created \\1 for ${other} too \\(prisma/migrations/${other}/\\1/migration.sql, applied by \`npx cairn migrate deploy\` there\\):\\n {4}\\+ created table Note\\nDone in \\d`,
+      ),
+    );
+    for (const p of [provider, other]) {
+      expect(readFileSync(join(dbs.dir, 'prisma', 'migrations', p, 'migration_lock.toml'), 'utf8')).toMatch(`provider = "${p}"`);
+    }
   });
 
   it('migrate dev refuses data loss without a terminal, and asks y/N with one', async () => {
@@ -72,11 +83,11 @@ describe.each(providers)('cairn migrate commands on %s', { timeout: 60_000 }, (p
     env.DATABASE_URL = await dbs.create(provider);
     const pending = await cairn(['migrate', 'status']);
     expect(pending.code).toBe(1);
-    expect(pending.text()).toMatch(/3 migration\(s\) found[\s\S]*\(pending\)[\s\S]*Run `cairn migrate deploy`/);
+    expect(pending.text()).toMatch(/3 migration\(s\) found[\s\S]*\(pending\)[\s\S]*Run `npx cairn migrate deploy`/);
 
     const deploy = await cairn(['migrate', 'deploy']);
     expect(deploy.code).toBe(0);
-    expect(deploy.text()).toMatch(/3 migration\(s\) found in prisma\/migrations\n {2}✔ \d{14}_notes\n {4}\+ created table Note[\s\S]*✔ Applied 3 migration\(s\) in /);
+    expect(deploy.text()).toMatch(/3 migration\(s\) found in prisma\/migrations\/\w+\n {2}✔ \d{14}_notes\n {4}\+ created table Note[\s\S]*✔ Applied 3 migration\(s\) in /);
     expect((await cairn(['migrate', 'deploy'])).text()).toMatch(/No pending migrations to apply/);
 
     const status = await cairn(['migrate', 'status']);
@@ -85,7 +96,7 @@ describe.each(providers)('cairn migrate commands on %s', { timeout: 60_000 }, (p
   });
 
   it('reports a failing migration with exit code 1 and the way out', async () => {
-    const dir = join(dbs.dir, 'prisma', 'migrations', '20990101000000_broken');
+    const dir = join(dbs.dir, 'prisma', 'migrations', provider, '20990101000000_broken');
     mkdirSync(dir);
     writeFileSync(join(dir, 'migration.sql'), 'THIS IS NOT SQL;\n');
     const failed = await cairn(['migrate', 'deploy']);
@@ -101,16 +112,45 @@ describe('cairn command line', { timeout: 60_000 }, () => {
   it.each(commands.map((c) => c.path.join(' ')))('`cairn %s --help` prints usage and exits 0', async (path) => {
     const { io, lines } = fakeIo();
     expect(await runCli([...path.split(' '), '--help'], { io, env: {} })).toBe(0);
-    expect(lines.out[0]).toBe(`Usage: cairn ${path} [options]`);
+    const command = commands.find((c) => c.path.join(' ') === path)!;
+    expect(lines.out[0]).toBe(`Usage: cairn ${path}${command.usage ? ` ${command.usage}` : ''} [options]`);
     expect(lines.out.join('\n')).toMatch(/-h, --help/);
   });
 
-  it('exits 2 on unknown commands and options', async () => {
+  it('exits 2 on unknown commands and options, suggesting the command meant', async () => {
+    const typo = fakeIo();
+    expect(await runCli(['migrate', 'deplyo'], { io: typo.io, env: {} })).toBe(2);
+    expect(typo.lines.err[0]).toBe('Unknown command `node src/cli/bin.js migrate deplyo`. Did you mean `node src/cli/bin.js migrate deploy`?');
     const unknown = fakeIo();
-    expect(await runCli(['migrate', 'sideways'], { io: unknown.io, env: {} })).toBe(2);
+    expect(await runCli(['sideways'], { io: unknown.io, env: {} })).toBe(2);
+    expect(unknown.lines.err[0]).toBe('Unknown command `node src/cli/bin.js sideways`.');
     const option = fakeIo();
     expect(await runCli(['migrate', 'deploy', '--force'], { io: option.io, env: {} })).toBe(2);
-    expect(option.lines.err.join('\n')).toMatch(/Unknown option --force[\s\S]*cairn migrate deploy --help/);
+    expect(option.lines.err.join('\n')).toMatch(/Unknown option --force[\s\S]*`node src\/cli\/bin.js migrate deploy --help`/);
+    // A group without its command is a wrong command line too (was 2 for `db`, 1 for `migrate`).
+    for (const group of ['db', 'migrate']) {
+      const bare = fakeIo();
+      expect(await runCli([group], { io: bare.io, env: {} })).toBe(2);
+      expect(bare.lines.err[0]).toMatch(new RegExp(`^\`node src/cli/bin.js ${group}\` needs a command: `));
+    }
+  });
+
+  it('--version prints the version from package.json and exits 0', async () => {
+    const { io, lines } = fakeIo();
+    expect(await runCli(['--version'], { io, env: {} })).toBe(0);
+    expect(lines.out).toEqual([JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version]);
+  });
+
+  it('prints hints the way the CLI runs here: npx cairn in an app, npm run cairn -- in this checkout', async () => {
+    const app = createTestDatabases('cli_name');
+    writeFileSync(join(app.dir, 'package.json'), JSON.stringify({ name: 'shop', dependencies: { cairn: 'file:../cairn' } }));
+    const inApp = fakeIo();
+    expect(await runCli(['migrate', 'sideways'], { io: inApp.io, env: {}, cwd: app.dir })).toBe(2);
+    expect(inApp.lines.err[0]).toMatch(/^Unknown command `npx cairn migrate sideways`/);
+    const viaNpm = fakeIo();
+    await runCli(['migrate', 'sideways'], { io: viaNpm.io, env: { npm_package_name: 'cairn', npm_lifecycle_event: 'cairn' }, cwd: app.dir + '/nowhere' });
+    expect(viaNpm.lines.err[0]).toMatch(/^Unknown command `npm run cairn -- migrate sideways`/);
+    await app.cleanup();
   });
 
   it('runs the seed script with tsx and the database URL', async () => {

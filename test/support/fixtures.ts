@@ -15,6 +15,8 @@ export const fixtures = {
   tenancy: { schema: `${root}test/fixtures/tenancy/schema.prisma`, generated: `${root}test/fixtures/tenancy/generated` },
   /** PostgreSQL-only: scalar lists. */
   pglists: { schema: `${root}test/fixtures/pglists/schema.prisma`, generated: `${root}test/fixtures/pglists/generated` },
+  /** File fields (src/storage): an image, a field-ruled PDF, a list of attachments, drafts hidden by the parent's rule. */
+  files: { schema: `${root}test/storage/fixture/schema.prisma`, generated: `${root}test/storage/fixture/generated` },
 } as const;
 
 export type FixtureName = keyof typeof fixtures;

@@ -6,7 +6,7 @@ export { migrateDev, type MigrateDevOptions, type MigrateDevResult } from './mig
 export { migrateDeploy, type MigrateDeployOptions, type MigrateDeployResult } from './migrate-deploy.ts';
 export { migrateStatus, type MigrateStatusOptions, type MigrationStatus } from './migrate-status.ts';
 export { migrateResolve, type MigrateResolveOptions } from './migrate-resolve.ts';
-export { migrateReset, type MigrateResetOptions } from './migrate-reset.ts';
+export { migrateReset, planReset, type MigrateResetOptions, type ResetPlan } from './migrate-reset.ts';
 export type { AppliedMigration } from './apply-migrations.ts';
 export type { Drift } from './check-drift.ts';
 export { MigrateError } from './migrate-error.ts';
@@ -15,3 +15,5 @@ export { lockfileName, lockedProvider, readMigrations, type MigrationOnDisk } fr
 export { readMigrationRecords, type MigrationRecord } from './migrations-table.ts';
 export { formatChange, summarizeMigration, type SchemaChange } from './summarize-migration.ts';
 export { withMigrationSession } from './with-migration-session.ts';
+export { writeCompanionMigrations, snapshotFileName, type CompanionOptions, type CompanionResult } from './companion-migrations.ts';
+export { diffSchemasOffline } from './offline-diff.ts';

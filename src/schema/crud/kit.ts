@@ -2,6 +2,7 @@ import type { InputFieldBuilder, InputFieldRef } from '@pothos/core';
 import type { Datamodel, Field, Model } from '../../db/index.ts';
 import type { Builder, CairnSchemaTypes } from '../builder.ts';
 import { prismaScalarTypes, type PrismaScalar } from '../scalars.ts';
+import { noFieldTypes, type FieldTypes } from './field-types.ts';
 
 type Types = PothosSchemaTypes.ExtendDefaultTypes<CairnSchemaTypes>;
 export type InputFields = InputFieldBuilder<Types, 'InputObject'>;
@@ -26,6 +27,8 @@ export interface Kit {
   isPostgres: boolean;
   /** What the access rules ask of the API. */
   access: KitAccess;
+  /** Scalar columns served under other types (file fields). */
+  fieldTypes: FieldTypes;
 }
 
 export interface KitAccess {
@@ -39,7 +42,7 @@ export interface KitAccess {
 
 const noRules: KitAccess = { mayHide: () => false, readColumns: () => [], readOnly: () => false };
 
-export function createKit(builder: Builder, datamodel: Datamodel, maxPageSize: number, access: KitAccess = noRules): Kit {
+export function createKit(builder: Builder, datamodel: Datamodel, maxPageSize: number, access: KitAccess = noRules, fieldTypes: FieldTypes = noFieldTypes): Kit {
   const refs = new Map<string, any>();
   const implemented = new Set<string>();
   const input = (name: string) => {
@@ -64,6 +67,7 @@ export function createKit(builder: Builder, datamodel: Datamodel, maxPageSize: n
     model: (name) => datamodel.models.find((m) => m.name === name)!,
     isPostgres: datamodel.provider === 'postgresql',
     access,
+    fieldTypes,
   };
 }
 

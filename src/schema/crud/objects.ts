@@ -4,6 +4,7 @@ import type { Kit } from './kit.ts';
 import { listArgs, toFindManyArgs, type ListArgs } from './list-args.ts';
 import type { Translator } from './translate.ts';
 import { whereInput } from './where.ts';
+import { overriddenField } from './field-types.ts';
 
 /**
  * The object type of a model: every scalar field, every relation (lists take where/orderBy/
@@ -21,6 +22,11 @@ export function registerModelObject(kit: Kit, translate: Translator, model: Mode
       const fields: Record<string, any> = {};
       for (const field of model.fields) {
         if (field.kind !== 'object') {
+          const override = kit.fieldTypes(model, field);
+          if (override) {
+            fields[field.name] = overriddenField(t, field, override, kit.access.mayHide(model.name, field.name));
+            continue;
+          }
           const type = kit.scalarType(field);
           fields[field.name] = t.expose(field.name, {
             type: field.isList ? [type] : type,

@@ -48,6 +48,13 @@ function scalarInputs(kit: Kit, t: InputFields, model: Model, without: Field | u
     const optionalOnCreate = field.hasDefaultValue || field.isUpdatedAt || !field.isRequired || field.isList;
     // With relation objects available, a foreign key may be set through them instead.
     const required = mode !== 'update' && !optionalOnCreate && (mode === 'createMany' || !foreignKeys.has(field.name));
+    const override = kit.fieldTypes(model, field);
+    if (override) {
+      // The extension names the column, so whoever handles the input type's values knows which field they are for.
+      const extensions = { cairnColumn: `${model.name}.${field.name}` };
+      fields[field.name] = override.list ? t.field({ ...listOf(override.input), extensions }) : t.field({ type: override.input as never, extensions });
+      continue;
+    }
     const type = kit.scalarType(field);
     fields[field.name] = field.isList ? t.field(listOf(type)) : t.field({ type: type as never, required });
   }
