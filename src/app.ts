@@ -94,9 +94,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     now: options.storage?.now,
     logError,
   });
-  // Auth's guard concerns User only: scoped, so other models' writes pay nothing for it.
+  // Auth's guard concerns User, file clean-up the models with file fields: scoped, so other models' writes pay nothing for them.
   const authGuard = authWriteObserver(generated.datamodel);
-  const observers = [authGuard && { models: ['User'], ...authGuard }, ...(options.observers ?? []), files?.observer].filter((observer) => !!observer);
+  const fileModels = files && [...new Set(files.fields.all.map((f) => f.model))];
+  const observers = [authGuard && { models: ['User'], ...authGuard }, ...(options.observers ?? []), files && { models: fileModels!, ...files.observer }].filter((observer) => !!observer);
   const access = options.access === 'trusted' ? 'trusted' : createAccessPolicy({ rules, explain: config.env !== 'production', observers, onObserverError: logError });
   const clientFor = (viewer: Viewer) => (access === 'trusted' ? trustedClient(db, viewer) : access.clientFor(db, viewer));
   const auth = createAuth({ config, db: access === 'trusted' ? db : access.sudo(db), datamodel: generated.datamodel, clientFor, logError, warn, ...authOverrides });
