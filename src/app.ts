@@ -138,7 +138,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
   let trustedDb: DbClient = db;
   let mailer: Mailer | undefined;
   const appCode = await buildAppCode({ config, db, trustedDb: () => trustedDb, mailer: () => (mailer ??= resolveMailer()), datamodel: generated.datamodel, functions: options.functions, logError, warn });
-  const observers = [authWriteObserver(generated.datamodel), ...appCode.observers, ...(options.observers ?? []), files?.observer, realtime.observer].filter((observer) => observer !== undefined);
+  // Auth's guard concerns User, file clean-up the models with file fields: scoped, so other models' writes pay nothing for them.
+  const authGuard = authWriteObserver(generated.datamodel);
+  const fileModels = files && [...new Set(files.fields.all.map((f) => f.model))];
+  const observers = [
+    authGuard && { models: ['User'], ...authGuard },
+    ...appCode.observers,
+    ...(options.observers ?? []),
+    files && { models: fileModels!, ...files.observer },
+    realtime.observer,
+  ].filter((observer) => !!observer);
   const access = options.access === 'trusted' ? 'trusted' : createAccessPolicy({ rules, explain: config.env !== 'production', observers, onObserverError: logError });
   if (access !== 'trusted') trustedDb = access.sudo(db);
   const clientFor = (viewer: Viewer) => (access === 'trusted' ? trustedClient(db, viewer) : access.clientFor(db, viewer));

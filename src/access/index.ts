@@ -13,13 +13,31 @@
  * (`club.ownerId`), `auth()` and `auth().id`/`auth().roles`, `== != < <= > >=`, `&& || !`,
  * `in` (`x in [..]`, `"admin" in auth().roles`), `== null`, and to-many predicates
  * `members?[…]` (some), `members![…]` (every), `members^[…]` (none).
+ *
+ * Two halves: rules/ (tokenize, parse, resolve, compile, evaluate, print) and enforce/ (the
+ * policy client: read path, write path and its change capture).
  */
-export type { Viewer } from './viewer.ts';
-export { resolveRules, modelOperations, fieldOperations, type ResolvedRules, type ResolveRulesOptions, type ModelRules, type Rule, type RuleSet, type ModelOperation, type FieldOperation } from './resolve-rules.ts';
-export { defaultViewerFields, type ViewerFields } from './resolve-expression.ts';
-export { RuleError, type RuleLocation } from './rule-error.ts';
-export { createAccessPolicy, type AccessPolicy, type AccessPolicyOptions } from './create-access-policy.ts';
-export { trustedClient, type AccessClient } from './create-policy-client.ts';
-export { alwaysAllowed, readRuleColumns } from './viewer-rules.ts';
-export { printRules, unruledModelsWarning } from './print-rules.ts';
-export { createSubscriberRules, type SubscriberRules, type ModelInfo, type RelationInfo, type Row, type Filter, type Where, type ViewerRules } from './subscriber-rules.ts';
+export {
+  alwaysAllowed,
+  defaultViewerFields,
+  fieldOperations,
+  modelOperations,
+  printRules,
+  readRuleColumns,
+  resolveRules,
+  RuleError,
+  unruledModelsWarning,
+  type FieldOperation,
+  type ModelOperation,
+  type ModelRules,
+  type ResolvedRules,
+  type ResolveRulesOptions,
+  type Rule,
+  type RuleLocation,
+  type RuleSet,
+  type Viewer,
+  type ViewerFields,
+} from './rules/index.ts';
+export { createAccessPolicy, trustedClient, type AccessClient, type AccessPolicy, type AccessPolicyOptions } from './enforce/index.ts';
+export { createSubscriberRules, type SubscriberRules, type ModelInfo, type RelationInfo, type Row } from './enforce/index.ts';
+export type { Filter, Where, ViewerRules } from './rules/index.ts';

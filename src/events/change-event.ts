@@ -47,6 +47,12 @@ export interface PendingWrite {
  */
 export interface WriteObserver {
   /**
+   * The models (Prisma names) whose writes this observer sees; its methods are not called for,
+   * and its changes exclude, every other model, so those writes pay nothing for it (no forced
+   * transaction, no row images). @default every model
+   */
+  models?: readonly string[];
+  /**
    * Inside the write's transaction, after the rules allowed it, before the statement: returns
    * replacement data, nothing to keep it, or throws (a CairnError for the client) to refuse it —
    * then nothing of the whole write is kept.

@@ -239,6 +239,7 @@ describeEachProvider('bad input', (provider) => {
         'NOT_FOUND',
         'mutation { createTag(data: { name: "connects", posts: { connect: [{ id: 987654 }] } }) { id } }',
       );
+      expect(await t.app.db.tag.findUnique({ where: { name: 'connects' } })).toBeNull();
       const id = seed.posts['hello-world'];
       await rejected('NOT_FOUND', `mutation { updatePost(where: { id: ${id} }, data: { title: "changed", tags: { connect: [{ name: "no-such-tag" }] } }) { id } }`);
       expect(await t.app.db.post.findUnique({ where: { id } })).toMatchObject({ title: 'Hello World' });

@@ -8,12 +8,8 @@ describeEachProvider('*Many mutations', (provider) => {
   let authors: { alice: number; bob: number };
   beforeAll(async () => {
     t = await createCrudApp(provider);
-    const created = ok(
-      await t.gql(`mutation {
-        createManyUsers(data: [{ email: "alice@many.dev", name: "Alice", roles: "admin" }, { email: "bob@many.dev" }]) { count }
-      }`),
-    );
-    expect(created.createManyUsers.count).toBe(2);
+    // Users come from auth's signUp (their e-mail is not in the generated inputs): written directly.
+    await t.app.db.user.createMany({ data: [{ email: 'alice@many.dev', name: 'Alice', roles: 'admin' }, { email: 'bob@many.dev' }] });
     const users = await t.app.db.user.findMany({ orderBy: { email: 'asc' } });
     authors = { alice: users[0].id, bob: users[1].id };
   });

@@ -1,0 +1,114 @@
+import type { Model } from '../../db/index.ts';
+import type { AccessContext } from './access-context.ts';
+import { runInTransaction } from './change-capture.ts';
+import { createRow } from './create-row.ts';
+import { deny } from './deny.ts';
+import { locateRow } from './locate-row.ts';
+import type { Row } from './model-info.ts';
+import { aggregateRows, findRows, readBack } from './read-rows.ts';
+import { deleteRow, updateRow, updateRowDirectly } from './update-row.ts';
+import { afterWriteCheck, createManyRows, deleteManyRows, updateManyRows } from './write-many.ts';
+import { toArray } from './write-helpers.ts';
+
+type Args = Record<string, any>;
+
+/**
+ * A model delegate (`ctx.db.post`) with Prisma's methods and arguments, every one enforcing the
+ * viewer's rules. Row mutations write and read back in one transaction (an update the rules can
+ * settle in its WHERE is one statement): a mutation either returns a row the viewer may read or
+ * fails having written nothing. A class, as one is made per model used per request.
+ */
+export class PolicyDelegate {
+  private readonly ctx: AccessContext;
+  private readonly model: Model;
+  constructor(ctx: AccessContext, model: Model) {
+    this.ctx = ctx;
+    this.model = model;
+  }
+
+  findMany(args?: Args) {
+    return findRows(this.ctx, this.model, 'findMany', args);
+  }
+  findFirst(args?: Args) {
+    return findRows(this.ctx, this.model, 'findFirst', args);
+  }
+  findFirstOrThrow(args?: Args) {
+    return findRows(this.ctx, this.model, 'findFirstOrThrow', args);
+  }
+  findUnique(args?: Args) {
+    return findRows(this.ctx, this.model, 'findUnique', args);
+  }
+  findUniqueOrThrow(args?: Args) {
+    return findRows(this.ctx, this.model, 'findUniqueOrThrow', args);
+  }
+  count(args?: Args) {
+    return aggregateRows(this.ctx, this.model, 'count', args);
+  }
+  aggregate(args?: Args) {
+    return aggregateRows(this.ctx, this.model, 'aggregate', args);
+  }
+  groupBy(args?: Args) {
+    return aggregateRows(this.ctx, this.model, 'groupBy', args);
+  }
+
+  create(args: Args = {}) {
+    return this.#inTransaction(async (tx) => readBack(tx, this.model, await createRow(tx, this.model, args.data), args));
+  }
+  async update(args: Args = {}) {
+    // Capture needs the row before the write, and observers a transaction: then no one-statement update.
+    const direct = this.ctx.capture.involves(this.model, 'update') ? undefined : await updateRowDirectly(this.ctx, this.model, args);
+    return direct ?? this.#inTransaction(async (tx) => readBack(tx, this.model, await updateRow(tx, this.model, args.where, args.data), args));
+  }
+  upsert(args: Args = {}) {
+    const { model } = this;
+    return this.#inTransaction(async (tx) => {
+      const exists = await tx.db[tx.info.delegate(model)].findUnique({ where: args.where, select: tx.info.keySelect(model) });
+      const row = exists ? await updateRow(tx, model, args.where, args.update) : await createRow(tx, model, args.create);
+      return readBack(tx, model, row, args);
+    });
+  }
+  delete(args: Args = {}) {
+    const { model } = this;
+    return this.#inTransaction(async (tx) => {
+      const row = await locateRow(tx, model, args.where, 'delete');
+      const result = await readBack(tx, model, row, args);
+      await deleteRow(tx, model, tx.info.uniqueWhere(model, row));
+      return result;
+    });
+  }
+
+  createMany(args: Args = {}) {
+    return this.#inTransaction((tx) => createManyRows(tx, this.model, toArray(args.data), args));
+  }
+  createManyAndReturn(args: Args = {}) {
+    return this.#inTransaction(async (tx) =>
+      readBackMany(tx, this.model, (await createManyRows(tx, this.model, toArray(args.data), { ...args, returnKeys: true })) as Row[], args),
+    );
+  }
+  updateMany(args: Args = {}) {
+    if (!afterWriteCheck(this.ctx, this.model, args.data ?? {}) && !this.ctx.capture.involves(this.model, 'update')) return updateManyRows(this.ctx, this.model, args.where, args.data);
+    return this.#inTransaction((tx) => updateManyRows(tx, this.model, args.where, args.data));
+  }
+  updateManyAndReturn(args: Args = {}) {
+    return this.#inTransaction(async (tx) =>
+      readBackMany(tx, this.model, (await updateManyRows(tx, this.model, args.where, args.data, { returnKeys: true })) as Row[], args),
+    );
+  }
+  deleteMany(args: Args = {}) {
+    if (!this.ctx.capture.involves(this.model, 'delete')) return deleteManyRows(this.ctx, this.model, args.where);
+    return this.#inTransaction((tx) => deleteManyRows(tx, this.model, args.where));
+  }
+
+  /** Runs `fn` in an interactive transaction (or the one already open), so a FORBIDDEN rolls back and changes publish after COMMIT. */
+  #inTransaction<T>(fn: (ctx: AccessContext) => Promise<T>): Promise<T> {
+    return runInTransaction(this.ctx, fn);
+  }
+}
+
+async function readBackMany(ctx: AccessContext, model: Model, rows: Row[], args: Args): Promise<unknown[]> {
+  if (!rows.length) return [];
+  const { select, include, omit } = args;
+  const result = (await findRows(ctx, model, 'findMany', { where: ctx.info.keysIn(model, rows), select, include, omit })) as Row[];
+  if (result.length !== rows.length) throw await deny(ctx, model.name, 'read');
+  return result;
+}

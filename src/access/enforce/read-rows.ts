@@ -1,0 +1,61 @@
+import type { Model } from '../../db/index.ts';
+import type { AccessContext } from './access-context.ts';
+import { applyReadPlan } from './apply-read-plan.ts';
+import { deny } from './deny.ts';
+import { narrow, toWhere, type Where } from '../rules/index.ts';
+import type { Row } from './model-info.ts';
+import { checkOrdering, planRead, requireReadable } from './plan-read.ts';
+import { rewriteWhere } from './rewrite-where.ts';
+
+type Args = Record<string, any>;
+export type FindMethod = 'findMany' | 'findFirst' | 'findFirstOrThrow' | 'findUnique' | 'findUniqueOrThrow';
+const aggregateKeys = ['_count', '_sum', '_avg', '_min', '_max'];
+
+/** A find* through the read rules: filtered in the query, to-one relations and ruled fields after it. */
+export async function findRows(ctx: AccessContext, model: Model, method: FindMethod, args: Args = {}): Promise<unknown> {
+  const unique = method.startsWith('findUnique');
+  const { args: checked, plan } = await planRead(ctx, model, args, { unique });
+  // Prisma cannot filter a cursor row; one that the viewer may not read starts no page.
+  if (args.cursor && !(await cursorVisible(ctx, model, args.cursor))) checked.where = toWhere(false, model);
+  const result = await ctx.db[ctx.info.delegate(model)][method](checked);
+  await applyReadPlan(ctx, plan, result as Row | Row[] | null);
+  return result;
+}
+
+/** count, aggregate and groupBy over the rows the viewer may read, and only fields it may read everywhere. */
+export async function aggregateRows(ctx: AccessContext, model: Model, method: 'count' | 'aggregate' | 'groupBy', args: Args = {}): Promise<unknown> {
+  const where = narrow(model, rewriteWhere(ctx, model, args.where), ctx.rules.model(model.name, 'read'));
+  const fields = new Set<string>();
+  if (method === 'count' && args.select && typeof args.select === 'object') Object.keys(args.select).forEach((f) => fields.add(f));
+  for (const key of aggregateKeys) if (args[key] && typeof args[key] === 'object') Object.keys(args[key]).forEach((f) => fields.add(f));
+  for (const f of args.by ?? []) fields.add(f);
+  collectFields(args.having, fields);
+  for (const field of fields) if (ctx.info.scalarNames(model).has(field)) await requireReadable(ctx, model, field);
+  await checkOrdering(ctx, model, args);
+  if (args.cursor && !(await cursorVisible(ctx, model, args.cursor))) return ctx.db[ctx.info.delegate(model)][method]({ ...args, where: toWhere(false, model) });
+  return ctx.db[ctx.info.delegate(model)][method]({ ...args, where });
+}
+
+/** The row a mutation returns, read through the read rules; FORBIDDEN (rolling the write back) when it may not be read. */
+export async function readBack(ctx: AccessContext, model: Model, row: Row, args: Args): Promise<unknown> {
+  const { select, include, omit } = args;
+  const result = await findRows(ctx, model, 'findUnique', { where: ctx.info.uniqueWhere(model, row), select, include, omit });
+  if (result == null) throw await deny(ctx, model.name, 'read', { row });
+  return result;
+}
+
+async function cursorVisible(ctx: AccessContext, model: Model, cursor: Where): Promise<boolean> {
+  const rewritten = rewriteWhere(ctx, model, cursor);
+  const read = ctx.rules.model(model.name, 'read');
+  if (read === true && !rewritten?.AND) return true;
+  return !!(await ctx.db[ctx.info.delegate(model)].findUnique({ where: narrow(model, rewritten, read), select: ctx.info.keySelect(model) }));
+}
+
+/** Field names a `having` filter touches. */
+function collectFields(having: unknown, into: Set<string>): void {
+  if (!having || typeof having !== 'object') return;
+  for (const [key, value] of Object.entries(having)) {
+    if (key === 'AND' || key === 'OR' || key === 'NOT') for (const v of Array.isArray(value) ? value : [value]) collectFields(v, into);
+    else into.add(key);
+  }
+}
