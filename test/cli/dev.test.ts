@@ -67,15 +67,15 @@ afterAll(() => {
 });
 
 it('serves the schema, picks up an added field without restarting, and keeps serving through a broken save', async () => {
-  expect(await noteFields()).toEqual(['id', 'title']);
+  expect(await noteFields()).toEqual(['id', 'nodeId', 'title']);
   const pid = child.pid;
 
   writeFileSync(schemaPath, schema('  body  String @default("")\n'));
   await waitForOutput(/API reloaded/, 2);
-  expect(await noteFields()).toEqual(['body', 'id', 'title']);
+  expect(await noteFields()).toEqual(['body', 'id', 'nodeId', 'title']);
 
   // schema.graphql and the typed documents follow every reload (codegen watchers read them).
-  expect(readFileSync(join(dir, 'generated', 'schema.graphql'), 'utf8')).toMatch(/type Note \{[\s\S]*body: String!/);
+  expect(readFileSync(join(dir, 'generated', 'schema.graphql'), 'utf8')).toMatch(/type Note implements Node \{[\s\S]*body: String!/);
   expect(readFileSync(join(dir, 'operations', 'generated', 'graphql.ts'), 'utf8')).toMatch(/export type NoteCreateInput = \{[^}]*body\?: /);
 
   writeFileSync(schemaPath, schema('  body  Strin\n'));
@@ -83,14 +83,14 @@ it('serves the schema, picks up an added field without restarting, and keeps ser
   // The user's file and line, not the generation folder Cairn wrote the provider copy to.
   expect(output).toMatch(/-->\s+prisma\/schema\.prisma:8/);
   expect(output).not.toMatch(/\.dev\//);
-  expect(await noteFields()).toEqual(['body', 'id', 'title']);
+  expect(await noteFields()).toEqual(['body', 'id', 'nodeId', 'title']);
 
   // A missing `}` is reported at the block the user opened, not inside Cairn's generator blocks.
   writeFileSync(schemaPath, schema('  body  String @default("")\n').replace(/}\n$/, ''));
   await waitForOutput(/not applied; the previous API keeps serving/, 2);
   expect(output).toMatch(/prisma\/schema\.prisma:5: `model Note \{` is not closed: add `\}` at its end\./);
   expect(output).not.toMatch(/generator client/);
-  expect(await noteFields()).toEqual(['body', 'id', 'title']);
+  expect(await noteFields()).toEqual(['body', 'id', 'nodeId', 'title']);
   expect(child.pid).toBe(pid);
   expect(child.exitCode).toBeNull();
 }, 180_000);
