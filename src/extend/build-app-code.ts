@@ -54,7 +54,8 @@ export async function buildAppCode(options: AppCodeOptions): Promise<AppCode> {
       return options.mailer();
     },
   };
-  const resolved = resolveFunctions(functions, () => server, { datamodel: options.datamodel, env: options.env ?? process.env, warn: options.warn });
+  const { datamodel } = options;
+  const resolved = resolveFunctions(functions, () => server, { datamodel, env: options.env ?? process.env, warn: options.warn });
   const queue =
     Object.keys(resolved.jobs).length || Object.keys(resolved.schedules).length
       ? await createJobs({
@@ -70,7 +71,7 @@ export async function buildAppCode(options: AppCodeOptions): Promise<AppCode> {
       : null;
   server.jobs = queue ?? noJobs;
   const webhooks = resolved.webhooks.length
-    ? await createWebhooks({ provider: config.provider, db, systemSchema: systemSchema(config.databaseUrl), webhooks: resolved.webhooks, pollMs: config.jobsPollMs, logError })
+    ? await createWebhooks({ provider: config.provider, db, systemSchema: systemSchema(config.databaseUrl), datamodel, webhooks: resolved.webhooks, pollMs: config.jobsPollMs, logError })
     : null;
   const extensions = [resolved.schema, webhooks && registerWebhookLog(webhooks.log, config.adminRole)].filter((e): e is SchemaExtension => Boolean(e));
   return {

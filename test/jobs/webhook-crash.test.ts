@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { DbClient } from '../../src/db/index.ts';
+import { loadGenerated, type DbClient } from '../../src/db/index.ts';
+import { fixtures } from '../support/fixtures.ts';
 import { createWebhooks, resolveWebhook, systemSchema } from '../../src/jobs/index.ts';
 import { describeEachProvider } from '../support/test-app.ts';
 import { createQueueDatabase, eventually } from './queue-harness.ts';
@@ -35,7 +36,7 @@ describeEachProvider('webhooks: kill -9 mid-delivery', (provider) => {
   it('a delivery in flight when its process dies is delivered after restart, with the same webhook-id, and then never again', { timeout: 60_000 }, async () => {
     // This process only writes (its deliverer is never started): the outbox rows of two commits.
     const webhook = resolveWebhook('crashy', { model: 'Post', url: receiver.url('/crashy'), secret }, {}, ['Post']);
-    const writer = await createWebhooks({ provider, db: database.db, systemSchema: systemSchema(database.databaseUrl), webhooks: [webhook] });
+    const writer = await createWebhooks({ provider, db: database.db, systemSchema: systemSchema(database.databaseUrl), datamodel: (await loadGenerated(fixtures.blog.generated, provider)).datamodel, webhooks: [webhook] });
     for (const title of ['first', 'second']) {
       await database.db.$transaction((tx) => writer.observer.beforeCommit!([{ model: 'Post', kind: 'updated', key: { id: 7 }, before: null, after: { id: 7, title } }], tx));
     }

@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { DbClient } from '../../src/db/index.ts';
+import { loadGenerated, type DbClient } from '../../src/db/index.ts';
 import type { ChangeEvent } from '../../src/events/index.ts';
 import { createWebhooks, resolveWebhook, systemSchema, type WebhookDefinition, type Webhooks } from '../../src/jobs/index.ts';
 import { runCli } from '../../src/cli/index.ts';
@@ -33,7 +33,7 @@ describeEachProvider('webhooks', (provider) => {
     const resolved = Object.entries(definitions).map(([name, d]) =>
       resolveWebhook(name, { model: 'Post', url: receiver.url(`/${name}`), secret: `${newSecret} ${oldSecret}`, retryDelayMs: 20, timeoutMs: 2000, ...d }, {}, ['Post', 'User']),
     );
-    const hooks = await createWebhooks({ provider, db: database.db, systemSchema: systemSchema(database.databaseUrl), webhooks: resolved, pollMs: 50, logError: () => {} });
+    const hooks = await createWebhooks({ provider, db: database.db, systemSchema: systemSchema(database.databaseUrl), datamodel: (await loadGenerated(fixtures.blog.generated, provider)).datamodel, webhooks: resolved, pollMs: 50, logError: () => {} });
     hooks.start();
     apps.push(hooks);
     return hooks;
@@ -77,6 +77,18 @@ describeEachProvider('webhooks', (provider) => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(at('/signed').some((r) => r.body.includes('never'))).toBe(false);
     expect(await hooks.log.list({ webhook: 'signed' })).toHaveLength(1);
+  });
+
+  it("a change's @hidden columns (the password hash) never leave in a webhook body", async () => {
+    const hooks = await webhooks({ users: { model: 'User' } });
+    const user = { id: 5, email: 'ada@example.com', name: 'Ada', passwordHash: '$argon2id$secret-hash' };
+    await write(hooks, [{ model: 'User', kind: 'updated', key: { id: 5 }, before: user, after: { ...user, name: 'Ada L.' } }]);
+    const [request] = await eventually(() => at('/users').length && at('/users'));
+    const body = JSON.parse(request!.body);
+    expect(body.data.after).toMatchObject({ id: 5, email: 'ada@example.com', name: 'Ada L.' });
+    expect(body.data.before).toMatchObject({ name: 'Ada' });
+    expect(request!.body).not.toContain('passwordHash');
+    expect(request!.body).not.toContain('secret-hash');
   });
 
   it('operations and filter choose which changes are sent', async () => {

@@ -1,4 +1,4 @@
-import type { Provider } from '../../db/index.ts';
+import type { Datamodel, Provider } from '../../db/index.ts';
 import type { WriteObserver } from '../../events/index.ts';
 import { createWebhookDeliverer, type WebhookDeliverer } from './create-webhook-deliverer.ts';
 import { createWebhookOutbox } from './create-webhook-outbox.ts';
@@ -11,6 +11,8 @@ export interface WebhooksOptions {
   /** The app's Prisma client. */
   db: unknown;
   systemSchema: string;
+  /** The app's datamodel: `@hidden` columns are left out of webhook bodies. */
+  datamodel: Datamodel;
   webhooks: readonly ResolvedWebhook[];
   pollMs?: number;
   leaseGraceMs?: number;
@@ -32,7 +34,7 @@ export async function createWebhooks(options: WebhooksOptions): Promise<Webhooks
   await dialect.create(options.db);
   const deliverer = createWebhookDeliverer({ db: options.db, dialect, webhooks: options.webhooks, pollMs: options.pollMs, leaseGraceMs: options.leaseGraceMs, logError: options.logError });
   return {
-    observer: createWebhookOutbox(options.webhooks, dialect, () => deliverer.wake()),
+    observer: createWebhookOutbox(options.webhooks, dialect, options.datamodel, () => deliverer.wake()),
     deliverer,
     log: createWebhookLog(options.db, dialect),
     start: () => deliverer.start(),
