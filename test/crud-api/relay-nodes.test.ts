@@ -101,6 +101,6 @@ describeEachProvider('Relay Node under the access rules (blog)', (provider) => {
 
   it('every model type implements Node', async () => {
     const data = expectData(await t.gql(`{ __type(name: "Node") { possibleTypes { name } } }`));
-    expect(data.__type.possibleTypes.map((p: any) => p.name).sort()).toEqual(['Club', 'Comment', 'Follow', 'Membership', 'Post', 'Profile', 'Tag', 'User']);
+    expect(data.__type.possibleTypes.map((p: any) => p.name).sort()).toEqual(['Club', 'Comment', 'Conversation', 'ConversationMember', 'Follow', 'Membership', 'Message', 'Post', 'Profile', 'Tag', 'User']);
   });
 });
