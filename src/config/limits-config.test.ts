@@ -19,6 +19,7 @@ it('has documented defaults; introspection and suggestions only outside producti
     wsMaxPerViewer: 20,
     wsMaxOperations: 100,
     wsInitTimeoutMs: 3000,
+    maxBatch: 10,
   });
   expect(loadLimitsConfig({}, false)).toMatchObject({ introspection: true, suggestions: true });
   expect(loadLimitsConfig({ CAIRN_INTROSPECTION: 'true' }, true).introspection).toBe(true);
