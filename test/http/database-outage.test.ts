@@ -45,7 +45,7 @@ describe.skipIf(!postgresUrl)('database outage [postgresql]', () => {
     await proxy.start();
     const url = new URL(db.databaseUrl);
     url.host = `127.0.0.1:${proxy.port}`;
-    const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent' }, { databaseUrl: url.toString(), port: 0, host: '127.0.0.1', syncSchema: 'push' });
+    const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', CAIRN_STORAGE_SECRET: 'test-storage-secret-0123456789abcdef' }, { databaseUrl: url.toString(), port: 0, host: '127.0.0.1', syncSchema: 'push' });
     app = await buildApp({ config, generated: await loadGenerated(fixtures.blog.generated, 'postgresql'), logError: (e) => logged.push(e), warn: () => {} });
   });
   afterAll(async () => {
