@@ -32,7 +32,8 @@ RUN npm prune --omit=dev
 FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     PORT=4000 \
-    DATABASE_URL=file:/data/cairn.db
+    DATABASE_URL=file:/data/cairn.db \
+    CAIRN_STORAGE_DIR=/data/files
 RUN mkdir -p /data && chown node:node /data
 COPY --from=build --chown=node:node /app /app
 WORKDIR /app/app
