@@ -1,13 +1,7 @@
-/** The facts about a file this request streamed into storage. */
-export interface StagedFacts {
-  id: string;
-  key: string;
-  name: string;
-  mimeType: string;
-  size: number;
-  sha256: string;
-  width: number | null;
-  height: number | null;
+import type { StoredFileRow } from './stored-file.ts';
+
+/** The facts about a file this request streamed into storage: its StoredFile columns so far. */
+export interface StagedFacts extends Pick<StoredFileRow, 'id' | 'key' | 'name' | 'mimeType' | 'size' | 'sha256' | 'width' | 'height'> {
   /** The file fields (`Post.cover`) whose limits and `accept` it was checked against while streaming. */
   checkedFor: ReadonlySet<string>;
 }

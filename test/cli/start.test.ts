@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
+import { testStorageSecret } from '../support/fixtures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const example = join(root, 'examples/blog');
@@ -13,7 +14,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function start(env: Record<string, string>) {
   const child = spawn(process.execPath, [join(root, 'src/cli/bin.js'), 'start'], {
     cwd: example,
-    env: { ...process.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', CAIRN_SYNC_SCHEMA: '', CAIRN_STORAGE_SECRET: 'test-storage-secret-0123456789abcdef', ...env },
+    env: { ...process.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', CAIRN_SYNC_SCHEMA: '', CAIRN_STORAGE_SECRET: testStorageSecret, ...env },
   });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));

@@ -2,7 +2,7 @@ import { createServer, Socket, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/index.ts';
-import { fixtures } from '../support/fixtures.ts';
+import { fixtures, testStorageSecret } from '../support/fixtures.ts';
 import { loadGenerated } from '../../src/db/index.ts';
 import { postgresUrl } from '../support/test-app.ts';
 import { processDatabase } from './serve-process.ts';
@@ -45,7 +45,7 @@ describe.skipIf(!postgresUrl)('database outage [postgresql]', () => {
     await proxy.start();
     const url = new URL(db.databaseUrl);
     url.host = `127.0.0.1:${proxy.port}`;
-    const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', CAIRN_STORAGE_SECRET: 'test-storage-secret-0123456789abcdef' }, { databaseUrl: url.toString(), port: 0, host: '127.0.0.1', syncSchema: 'push' });
+    const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', CAIRN_STORAGE_SECRET: testStorageSecret }, { databaseUrl: url.toString(), port: 0, host: '127.0.0.1', syncSchema: 'push' });
     app = await buildApp({ config, generated: await loadGenerated(fixtures.blog.generated, 'postgresql'), logError: (e) => logged.push(e), warn: () => {} });
   });
   afterAll(async () => {

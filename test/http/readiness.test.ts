@@ -5,7 +5,7 @@ import { afterAll, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { loadGenerated, migrateDeploy, pushSchema } from '../../src/db/index.ts';
-import { fixtures } from '../support/fixtures.ts';
+import { fixtures, testStorageSecret } from '../support/fixtures.ts';
 import { describeEachProvider } from '../support/test-app.ts';
 import { processDatabase } from './serve-process.ts';
 
@@ -15,7 +15,7 @@ describeEachProvider('/ready', (provider) => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   });
   const appOn = async (databaseUrl: string, migrationsDir: string) => {
-    const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', CAIRN_MIGRATIONS_DIR: migrationsDir, CAIRN_STORAGE_SECRET: 'test-storage-secret-0123456789abcdef' }, { databaseUrl, port: 0, host: '127.0.0.1', syncSchema: 'off' });
+    const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', CAIRN_MIGRATIONS_DIR: migrationsDir, CAIRN_STORAGE_SECRET: testStorageSecret }, { databaseUrl, port: 0, host: '127.0.0.1', syncSchema: 'off' });
     const app: App = await buildApp({ config, generated: await loadGenerated(fixtures.blog.generated, provider), logError: () => {}, warn: () => {} });
     cleanups.push(() => app.stop());
     return Object.assign(

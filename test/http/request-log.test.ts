@@ -3,7 +3,7 @@ import { buildApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { loadGenerated } from '../../src/db/index.ts';
 import { createLogger } from '../../src/http/index.ts';
-import { fixtures } from '../support/fixtures.ts';
+import { fixtures, testStorageSecret } from '../support/fixtures.ts';
 import { describeEachProvider } from '../support/test-app.ts';
 import { processDatabase } from './serve-process.ts';
 
@@ -14,7 +14,7 @@ describeEachProvider('request log (pino)', (provider) => {
   beforeAll(async () => {
     const db = await processDatabase(provider);
     drop = db.drop;
-    const config = loadConfig({ NODE_ENV: 'production', CAIRN_STORAGE_SECRET: 'test-storage-secret-0123456789abcdef' }, { databaseUrl: db.databaseUrl, port: 0, host: '127.0.0.1', syncSchema: 'push' });
+    const config = loadConfig({ NODE_ENV: 'production', CAIRN_STORAGE_SECRET: testStorageSecret }, { databaseUrl: db.databaseUrl, port: 0, host: '127.0.0.1', syncSchema: 'push' });
     const logger = createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line)) });
     app = await buildApp({
       config,

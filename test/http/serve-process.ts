@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Provider } from '../../src/db/index.ts';
 import { postgresUrl } from '../support/test-app.ts';
+import { testStorageSecret } from '../support/fixtures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -45,7 +46,7 @@ export async function processDatabase(provider: Provider): Promise<{ databaseUrl
 export async function spawnServer(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/main.ts')], {
     cwd: join(root, 'examples/blog'),
-    env: { ...process.env, NODE_ENV: 'production', CAIRN_SYNC_SCHEMA: 'push', DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', CAIRN_STORAGE_SECRET: 'test-storage-secret-0123456789abcdef', ...env },
+    env: { ...process.env, NODE_ENV: 'production', CAIRN_SYNC_SCHEMA: 'push', DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', CAIRN_STORAGE_SECRET: testStorageSecret, ...env },
   });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));

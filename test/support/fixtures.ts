@@ -20,3 +20,6 @@ export const fixtures = {
 } as const;
 
 export type FixtureName = keyof typeof fixtures;
+
+/** Signs file links in suites that run the example app in production (which requires a secret). */
+export const testStorageSecret = 'test-storage-secret-0123456789abcdef';
