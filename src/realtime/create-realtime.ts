@@ -10,7 +10,7 @@ import { createLiveQueries, withLiveDirective } from './live-queries.ts';
 import { createNodeLoader } from './load-node.ts';
 import { createRowMatcher } from './match-row.ts';
 import { OperationRegistry, sameViewer, sessionEnded } from './operation-registry.ts';
-import { createChangePublisher } from './publish-changes.ts';
+import { createBusImage, createChangePublisher } from './publish-changes.ts';
 import { subscriptionFields } from './register-subscription-fields.ts';
 import { createChangeStreams } from './subscribe-changes.ts';
 import { useRealtime } from './use-realtime.ts';
@@ -109,7 +109,7 @@ export function createRealtime(options: RealtimeOptions): Realtime {
     );
 
   return {
-    observer: createChangePublisher(bus, logError),
+    observer: createChangePublisher(bus, logError, createBusImage(resolved.datamodel, resolved)),
     extendSchema: subscriptionFields(streams),
     withLiveDirective,
     plugins: [useRealtime(registry, live), useGraphQLSSE() as Plugin<Record<string, unknown>, Context>],
