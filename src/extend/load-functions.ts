@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CairnFunctions } from './functions.ts';
 
-const known = ['schema', 'jobs', 'schedules', 'routes', 'plugins', 'hooks', 'webhooks'];
+const known = ['schema', 'jobs', 'schedules', 'routes', 'plugins', 'hooks', 'webhooks', 'notifications'];
 
 /** Checks the shape of app code, naming the key and what arrived. */
 export function validateFunctions(functions: unknown, source: string): CairnFunctions {
@@ -16,7 +16,7 @@ export function validateFunctions(functions: unknown, source: string): CairnFunc
   for (const key of ['routes', 'plugins']) {
     if (f[key] !== undefined && !Array.isArray(f[key])) throw new Error(`${source}: ${key} must be an array, got ${typeof f[key]}`);
   }
-  for (const key of ['jobs', 'schedules', 'hooks', 'webhooks']) {
+  for (const key of ['jobs', 'schedules', 'hooks', 'webhooks', 'notifications']) {
     if (f[key] !== undefined && (typeof f[key] !== 'object' || f[key] === null || Array.isArray(f[key]))) throw new Error(`${source}: ${key} must be an object keyed by name`);
   }
   return functions as CairnFunctions;
