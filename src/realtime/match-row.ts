@@ -60,7 +60,9 @@ export function createRowMatcher(db: DbClient, info: ModelInfo, provider: Provid
     const some = async (inner: unknown) => {
       if (!link) return false;
       const hit = await related.some(target, link, (inner ?? {}) as Where, probes);
-      // A row found through a foreign key to `row` proves `row` exists (the key is enforced).
+      // A row found through a foreign key to `row` proves `row` exists, as the database enforces
+      // the key (Prisma's default relationMode; under `relationMode = "prisma"` a dangling row
+      // could make a deleted parent look present).
       const known = partial.get(row);
       if (hit && known) related.exists(known.model, known.unique, probes);
       return hit;
