@@ -1,4 +1,4 @@
-import { createECDH } from 'node:crypto';
+import { ECDH } from 'node:crypto';
 import { isIP } from 'node:net';
 import { badInput } from '../../errors.ts';
 import type { PushPlatform } from '../push-provider.ts';
@@ -57,7 +57,7 @@ export function validatePushDevice(input: PushDeviceInput, rules: DeviceRules): 
     const p256dh = decodeKey('keys.p256dh', input.keys.p256dh, 65);
     try {
       // Decoding is not enough: the point must lie on the curve, or every encryption to it fails.
-      createECDH('prime256v1').computeSecret(p256dh);
+      ECDH.convertKey(p256dh, 'prime256v1');
     } catch {
       throw invalid('keys.p256dh', 'is not an uncompressed P-256 public key (65 bytes starting 0x04, on the curve)');
     }
