@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { bearer } from '../support/auth-helpers.ts';
+import { sharedRedisUrl } from '../support/redis-server.ts';
 import { describeEachProvider, type TestApp } from '../support/test-app.ts';
 import { collect, untilOperations, wsClients, type Received } from '../realtime/realtime-helpers.ts';
 import { createNotifyApp, insertNotifications, user, type User } from './notify-app.ts';
@@ -107,5 +109,34 @@ describeEachProvider('notificationAdded', (provider) => {
     await untilSubscribers(0);
     await insertNotifications(t, [{ userId: carol.id, title: 'after sign-out' }]);
     expect(stream.results).toHaveLength(1);
+  });
+});
+
+describeEachProvider('notificationAdded over the Redis bus', (provider) => {
+  let t: TestApp;
+  let alice: User;
+  let bob: User;
+  let url: string;
+  const ws = wsClients(() => url);
+  beforeAll(async () => {
+    t = await createNotifyApp(provider, { REDIS_URL: sharedRedisUrl, CAIRN_REDIS_PREFIX: `test:${randomBytes(6).toString('hex')}:` });
+    url = (await t.app.start()).url.replace(/^http/, 'ws');
+    alice = await user(t, 'alice@redis.test');
+    bob = await user(t, 'bob@redis.test');
+  });
+  afterAll(async () => {
+    await ws.disposeAll();
+    await t?.close();
+  });
+
+  it('round-trips the rows through Redis (dates and all) to their own user only', async () => {
+    const stream = ws.subscribe(ws.connect({ authorization: `Bearer ${alice.token}` }), added);
+    while (t.app.notify!.stats().subscribers !== 1) await new Promise((r) => setTimeout(r, 5));
+    const [id] = await insertNotifications(t, [{ userId: alice.id, title: 'via redis', createdAt: '2026-02-03T04:05:06.789Z' }]);
+    await insertNotifications(t, [{ userId: bob.id, title: 'not yours' }]);
+    await insertNotifications(t, [{ userId: alice.id, title: 'second' }]);
+    const results = await stream.until(2);
+    expect(results[0]!.data.notificationAdded).toMatchObject({ id, title: 'via redis', createdAt: '2026-02-03T04:05:06.789Z' });
+    expect(results.map((r) => r.data.notificationAdded.title)).toEqual(['via redis', 'second']);
   });
 });
