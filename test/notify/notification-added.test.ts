@@ -4,7 +4,7 @@ import { bearer } from '../support/auth-helpers.ts';
 import { sharedRedisUrl } from '../support/redis-server.ts';
 import { describeEachProvider, type TestApp } from '../support/test-app.ts';
 import { collect, untilOperations, wsClients, type Received } from '../realtime/realtime-helpers.ts';
-import { createNotifyApp, insertNotifications, user, type User } from './notify-app.ts';
+import { createInboxApp, insertNotifications, user, type User } from './inbox-app.ts';
 
 const added = 'subscription { notificationAdded { id type title data createdAt readAt } }';
 
@@ -45,11 +45,11 @@ describeEachProvider('notificationAdded', (provider) => {
   const ws = wsClients(() => url.replace(/^http/, 'ws'));
   const stops: (() => void)[] = [];
   const untilSubscribers = async (count: number) => {
-    while (t.app.notify!.stats().subscribers !== count) await new Promise((r) => setTimeout(r, 5));
+    while (t.app.notificationApi!.stats().subscribers !== count) await new Promise((r) => setTimeout(r, 5));
   };
 
   beforeAll(async () => {
-    t = await createNotifyApp(provider, { CAIRN_SUBSCRIPTION_RECHECK_MS: '100' });
+    t = await createInboxApp(provider, { CAIRN_SUBSCRIPTION_RECHECK_MS: '100' });
     url = (await t.app.start()).url;
     alice = await user(t, 'alice@added.test');
     bob = await user(t, 'bob@added.test');
@@ -119,7 +119,7 @@ describeEachProvider('notificationAdded over the Redis bus', (provider) => {
   let url: string;
   const ws = wsClients(() => url);
   beforeAll(async () => {
-    t = await createNotifyApp(provider, { REDIS_URL: sharedRedisUrl, CAIRN_REDIS_PREFIX: `test:${randomBytes(6).toString('hex')}:` });
+    t = await createInboxApp(provider, { REDIS_URL: sharedRedisUrl, CAIRN_REDIS_PREFIX: `test:${randomBytes(6).toString('hex')}:` });
     url = (await t.app.start()).url.replace(/^http/, 'ws');
     alice = await user(t, 'alice@redis.test');
     bob = await user(t, 'bob@redis.test');
@@ -131,7 +131,7 @@ describeEachProvider('notificationAdded over the Redis bus', (provider) => {
 
   it('round-trips the rows through Redis (dates and all) to their own user only', async () => {
     const stream = ws.subscribe(ws.connect({ authorization: `Bearer ${alice.token}` }), added);
-    while (t.app.notify!.stats().subscribers !== 1) await new Promise((r) => setTimeout(r, 5));
+    while (t.app.notificationApi!.stats().subscribers !== 1) await new Promise((r) => setTimeout(r, 5));
     const [id] = await insertNotifications(t, [{ userId: alice.id, title: 'via redis', createdAt: '2026-02-03T04:05:06.789Z' }]);
     await insertNotifications(t, [{ userId: bob.id, title: 'not yours' }]);
     await insertNotifications(t, [{ userId: alice.id, title: 'second' }]);

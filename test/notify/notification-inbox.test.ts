@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { refused } from '../support/auth-helpers.ts';
 import { describeEachProvider, type TestApp } from '../support/test-app.ts';
-import { createNotifyApp, insertNotifications, notificationRows, user, type User } from './notify-app.ts';
+import { createInboxApp, insertNotifications, notificationRows, user, type User } from './inbox-app.ts';
 
 const page = `query ($where: NotificationFilter, $first: Int, $after: String) {
   notifications(where: $where, first: $first, after: $after) {
@@ -18,7 +18,7 @@ describeEachProvider('in-app inbox', (provider) => {
   let alice: User;
   let bob: User;
   beforeAll(async () => {
-    t = await createNotifyApp(provider, { CAIRN_MAX_PAGE_SIZE: '5' });
+    t = await createInboxApp(provider, { CAIRN_MAX_PAGE_SIZE: '5' });
     alice = await user(t, 'alice@inbox.test');
     bob = await user(t, 'bob@inbox.test');
   });

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { refused } from '../support/auth-helpers.ts';
 import { describeEachProvider, type TestApp } from '../support/test-app.ts';
 import { channelsFor, resolveNotificationTypes } from '../../src/notify/index.ts';
-import notifyFunctions from './fixtures/notify-functions.ts';
-import { createNotifyApp, user, type User } from './notify-app.ts';
+import inboxFunctions from './fixtures/inbox-functions.ts';
+import { createInboxApp, user, type User } from './inbox-app.ts';
 
 const list = '{ notificationPreferences { type channel enabled critical description } }';
 const set = `mutation ($type: String!, $channel: NotificationChannel!, $enabled: Boolean!) {
@@ -15,7 +15,7 @@ describeEachProvider('notification preferences', (provider) => {
   let alice: User;
   let bob: User;
   beforeAll(async () => {
-    t = await createNotifyApp(provider);
+    t = await createInboxApp(provider);
     alice = await user(t, 'alice@prefs.test');
     bob = await user(t, 'bob@prefs.test');
   });
@@ -45,7 +45,7 @@ describeEachProvider('notification preferences', (provider) => {
     ]);
     const listed = (await t.gql(list, {}, alice.headers)).data.notificationPreferences;
     expect(listed.find((p: any) => p.type === 'comment' && p.channel === 'push').enabled).toBe(false);
-    const comment = resolveNotificationTypes(notifyFunctions.notifications).get('comment')!;
+    const comment = resolveNotificationTypes(inboxFunctions.notifications).get('comment')!;
     expect(channelsFor(comment, await rows())).toEqual(['inApp']);
     // Bob's defaults are untouched.
     expect((await t.gql(list, {}, bob.headers)).data.notificationPreferences.every((p: any) => p.enabled)).toBe(true);

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getNamedType, type GraphQLObjectType } from 'graphql';
 import { loadGenerated, type Datamodel, type Model } from '../../src/db/index.ts';
-import { resolveNotifyModels } from '../../src/notify/index.ts';
+import { createEventBus } from '../../src/events/index.ts';
+import { createNotifyApi, resolveNotifyModels } from '../../src/notify/index.ts';
+import { buildSchema } from '../../src/schema/index.ts';
 import { fixtures } from '../support/fixtures.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -27,7 +29,7 @@ describe('notification models: boot checks', () => {
   };
 
   it("accepts the example app's models and learns their shape", () => {
-    expect(resolveNotifyModels(datamodel, { auth: true })).toEqual({ userId: 'Int', sessionOnDelete: 'Cascade' });
+    expect(resolveNotifyModels(datamodel, { auth: true })).toEqual({ userId: 'Int', devices: { sessionOnDelete: 'Cascade' }, inbox: true, preferences: true });
   });
 
   it('is off for an app without any of the models', () => {
@@ -48,8 +50,36 @@ describe('notification models: boot checks', () => {
     expect(problems(restrict)).toMatch(/PushDevice\.session: expected `session Session\? @relation\(fields: \[sessionId\], references: \[id\], onDelete: Cascade\)`/);
   });
 
-  it('demands all three models, hidden, with their keys, and auth', () => {
-    expect(problems(withModel('NotificationPreference', () => undefined))).toMatch(/model NotificationPreference: missing/);
+  it('turns on the part of each model declared: a push-only app has no inbox', () => {
+    const gone = ['Notification', 'NotificationPreference'];
+    const pushOnly = {
+      ...datamodel,
+      models: datamodel.models.filter((m) => !gone.includes(m.name)).map((m) => ({ ...m, fields: m.fields.filter((f) => !gone.includes(f.type)) })),
+    };
+    expect(resolveNotifyModels(pushOnly, { auth: true })).toEqual({ userId: 'Int', devices: { sessionOnDelete: 'Cascade' }, inbox: false, preferences: false });
+    const api = createNotifyApi({
+      datamodel: pushOnly,
+      auth: true,
+      db: {} as never,
+      provider: 'sqlite',
+      bus: createEventBus({}),
+      types: new Map(),
+      platforms: ['webpush'],
+      production: false,
+      maxPageSize: 100,
+      maxDevicesPerUser: 20,
+      sessionOf: () => undefined,
+      gap: () => {},
+    })!;
+    const schema = buildSchema({ datamodel: pushOnly, dbNull: null, extensions: [api.extendSchema] });
+    const fields = [schema.getQueryType()!, schema.getMutationType()!].flatMap((type) => Object.keys(type.getFields())).filter((f) => notifyFields.includes(f));
+    expect(fields.sort()).toEqual(['myPushDevices', 'registerPushDevice', 'unregisterPushDevice']);
+    expect(schema.getType('Notification')).toBeUndefined();
+    const inboxOnly = { ...datamodel, models: datamodel.models.filter((m) => m.name !== 'PushDevice') };
+    expect(resolveNotifyModels(inboxOnly, { auth: true })).toMatchObject({ devices: null, inbox: true, preferences: true });
+  });
+
+  it('demands the declared models hidden, with their keys, and auth', () => {
     expect(problems(withModel('Notification', (m) => ({ ...m, documentation: undefined })))).toMatch(/Notification: mark the model \/\/\/ @hidden/);
     expect(problems(withModel('Notification', (m) => ({ ...m, uniqueIndexes: [] })))).toMatch(/Notification: add @@unique\(\[userId, key\]\)/);
     expect(problems(withModel('NotificationPreference', (m) => ({ ...m, primaryKey: null })))).toMatch(/NotificationPreference: add @@id\(\[userId, type, channel\]\)/);
@@ -74,10 +104,10 @@ describe('apps without the models get no notification API', () => {
     ['Query', 'Mutation', 'Subscription'].flatMap((name) => Object.keys((t.app.schema.getType(name) as GraphQLObjectType | undefined)?.getFields() ?? {}));
 
   it('leaves the SDL of a fixture without them alone, and adds the fields to one with them', () => {
-    expect(tenancy.app.notify).toBeNull();
+    expect(tenancy.app.notificationApi).toBeNull();
     expect(rootFields(tenancy).filter((f) => notifyFields.includes(f))).toEqual([]);
     expect(tenancy.app.schema.getType('PushDevice')).toBeUndefined();
-    expect(blog.app.notify).not.toBeNull();
+    expect(blog.app.notificationApi).not.toBeNull();
     expect(rootFields(blog).filter((f) => notifyFields.includes(f)).sort()).toEqual([...notifyFields].sort());
     const connection = blog.app.schema.getQueryType()!.getFields().notifications!;
     expect(getNamedType(connection.type).name).toBe('NotificationConnection');

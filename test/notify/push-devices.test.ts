@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, refused, signIn } from '../support/auth-helpers.ts';
 import { describeEachProvider, type TestApp } from '../support/test-app.ts';
-import { createNotifyApp, registerDevice, user, webPushSubscription, type User } from './notify-app.ts';
+import { createInboxApp, registerDevice, user, webPushSubscription, type User } from './inbox-app.ts';
 
 const myDevices = '{ myPushDevices { id platform name } }';
 const apnsToken = 'a1'.repeat(32);
@@ -11,7 +11,7 @@ describeEachProvider('push devices', (provider) => {
   let alice: User;
   let bob: User;
   beforeAll(async () => {
-    t = await createNotifyApp(provider, { CAIRN_MAX_PUSH_DEVICES: '3' });
+    t = await createInboxApp(provider, { CAIRN_MAX_PUSH_DEVICES: '3' });
     alice = await user(t, 'alice@devices.test');
     bob = await user(t, 'bob@devices.test');
   });

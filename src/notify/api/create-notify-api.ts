@@ -7,8 +7,7 @@ import { createNotificationFeed } from './notification-feed.ts';
 import { createNotificationInbox } from './notification-inbox.ts';
 import { createNotificationPreferences } from './notification-preferences.ts';
 import { createPushDevices } from './push-devices.ts';
-import { registerNotifyFields } from './register-notify-fields.ts';
-import { registerNotifyTypes } from './register-notify-types.ts';
+import { registerDeviceFields, registerInboxFields, registerPreferenceFields } from './register-notify-fields.ts';
 import { resolveNotifyModels, type NotifyModels } from './resolve-notify-models.ts';
 
 export interface NotifyApiOptions {
@@ -22,7 +21,7 @@ export interface NotifyApiOptions {
   bus: EventBus;
   /** The app's declared notification types (`functions.notifications`, resolved). */
   types: ReadonlyMap<string, NotificationType>;
-  /** Push services this server has credentials for; registering for another one is refused. */
+  /** Push services this server has credentials for (`PushSender.platforms`); registering for another one is refused. */
   platforms: readonly PushPlatform[];
   production: boolean;
   /** CAIRN_MAX_PAGE_SIZE. */
@@ -44,26 +43,27 @@ export interface NotifyApi {
 }
 
 /**
- * Devices, inbox and preferences for an app that declares PushDevice, Notification and
- * NotificationPreference; null when it declares none of them (its API is left as it was).
+ * Devices, inbox and preferences, each for the model the app declares (PushDevice, Notification,
+ * NotificationPreference); null when it declares none of them (its API is left as it was).
  */
 export function createNotifyApi(options: NotifyApiOptions): NotifyApi | null {
   const models = resolveNotifyModels(options.datamodel, { auth: options.auth });
   if (!models) return null;
   const { db } = options;
-  const feed = createNotificationFeed({ bus: options.bus, logError: options.logError });
-  const parts = {
-    devices: createPushDevices({ db, provider: options.provider, platforms: options.platforms, production: options.production, maxPerUser: options.maxDevicesPerUser }),
-    inbox: createNotificationInbox({ db, maxPageSize: options.maxPageSize }),
-    preferences: createNotificationPreferences({ db, types: options.types }),
-    feed,
-    sessionOf: options.sessionOf,
-    gap: options.gap,
-  };
+  const feed = models.inbox ? createNotificationFeed({ bus: options.bus, logError: options.logError }) : null;
+  const devices = models.devices && createPushDevices({ db, provider: options.provider, platforms: options.platforms, production: options.production, maxPerUser: options.maxDevicesPerUser });
+  const inbox = models.inbox && createNotificationInbox({ db, maxPageSize: options.maxPageSize });
+  const preferences = models.preferences && createNotificationPreferences({ db, types: options.types });
   return {
     models,
-    extendSchema: (builder) => registerNotifyFields(builder, registerNotifyTypes(builder), parts),
-    stats: () => ({ subscribers: feed.subscribers }),
-    close: () => feed.close(),
+    extendSchema: (builder) => {
+      if (devices) registerDeviceFields(builder, devices, options.sessionOf);
+      if (inbox && feed) registerInboxFields(builder, inbox, feed, options.gap);
+      if (preferences) registerPreferenceFields(builder, preferences);
+    },
+    stats: () => ({ subscribers: feed?.subscribers ?? 0 }),
+    close: async () => {
+      await feed?.close();
+    },
   };
 }

@@ -2,15 +2,18 @@ import type { Builder } from '../../schema/index.ts';
 import { notificationChannels } from '../notification-types.ts';
 import type { NotificationRow } from './notification-inbox.ts';
 
-export interface NotifyTypes {
-  platform: unknown;
-  channel: unknown;
+export interface DeviceTypes {
   deviceInput: unknown;
   device: unknown;
+}
+export interface InboxTypes {
   notification: unknown;
   filter: unknown;
   connection: unknown;
   counts: unknown;
+}
+export interface PreferenceTypes {
+  channel: unknown;
   preference: unknown;
 }
 
@@ -25,16 +28,12 @@ const parseData = (data: string | null): unknown => {
   }
 };
 
-/** PushPlatform, NotificationChannel, PushDevice, Notification (and its connection), NotificationCounts, NotificationPreference. */
-export function registerNotifyTypes(builder: Builder): NotifyTypes {
+/** PushPlatform, PushKeysInput, RegisterPushDeviceInput, PushDevice. */
+export function registerDeviceTypes(builder: Builder): DeviceTypes {
   const b = builder as any;
   const platform = b.enumType('PushPlatform', {
     description: 'A push service: Web Push (browsers), Firebase Cloud Messaging (Android), Apple Push Notification service (iOS).',
     values: { webpush: { value: 'webpush' }, fcm: { value: 'fcm' }, apns: { value: 'apns' } },
-  });
-  const channel = b.enumType('NotificationChannel', {
-    description: 'Where a notification goes: the in-app inbox, the push devices, e-mail.',
-    values: Object.fromEntries(notificationChannels.map((c) => [c, { value: c }])),
   });
 
   const keys = b.inputType('PushKeysInput', {
@@ -66,6 +65,12 @@ export function registerNotifyTypes(builder: Builder): NotifyTypes {
     }),
   });
 
+  return { deviceInput, device };
+}
+
+/** Notification, NotificationFilter, NotificationConnection/Edge, NotificationCounts. */
+export function registerInboxTypes(builder: Builder): InboxTypes {
+  const b = builder as any;
   const notification = b.objectRef('Notification').implement({
     description: "An entry of the signed-in user's in-app inbox.",
     fields: (t: any) => ({
@@ -105,6 +110,16 @@ export function registerNotifyTypes(builder: Builder): NotifyTypes {
     description: 'Badge numbers of the inbox (archived notifications are not counted).',
     fields: (t: any) => ({ unseen: t.exposeInt('unseen'), unread: t.exposeInt('unread'), total: t.exposeInt('total') }),
   });
+  return { notification, filter, connection, counts };
+}
+
+/** NotificationChannel, NotificationPreference. */
+export function registerPreferenceTypes(builder: Builder): PreferenceTypes {
+  const b = builder as any;
+  const channel = b.enumType('NotificationChannel', {
+    description: 'Where a notification goes: the in-app inbox, the push devices, e-mail.',
+    values: Object.fromEntries(notificationChannels.map((c) => [c, { value: c }])),
+  });
   const preference = b.objectRef('NotificationPreference').implement({
     description: "The signed-in user's choice for one notification type on one channel.",
     fields: (t: any) => ({
@@ -115,5 +130,5 @@ export function registerNotifyTypes(builder: Builder): NotifyTypes {
       description: t.exposeString('description', { nullable: true }),
     }),
   });
-  return { platform, channel, deviceInput, device, notification, filter, connection, counts, preference };
+  return { channel, preference };
 }

@@ -1,11 +1,15 @@
 import { isHidden, type Datamodel, type Field, type Model } from '../../db/index.ts';
 
-/** What the notification API learned about the app's models at boot. */
+/** What the notification API learned about the app's models at boot: each model present turns its part on. */
 export interface NotifyModels {
   /** The type of `User.id` (and of every `userId`). */
   userId: 'Int' | 'String';
-  /** What ends a device with its session: `Cascade` removes it on sign-out, `SetNull` keeps it until unregistered. */
-  sessionOnDelete: 'Cascade' | 'SetNull';
+  /** PushDevice: what ends a device with its session (`Cascade`: sign-out removes it; `SetNull`: kept until unregistered). */
+  devices: { sessionOnDelete: 'Cascade' | 'SetNull' } | null;
+  /** Notification: the in-app inbox and `notificationAdded`. */
+  inbox: boolean;
+  /** NotificationPreference: preferences per type and channel. */
+  preferences: boolean;
 }
 
 interface FieldRule {
@@ -69,9 +73,11 @@ function requirements(userId: string): Record<(typeof notifyModelNames)[number],
 }
 
 /**
- * Checks the app's schema for what push devices and the inbox need. Null when it declares none of
- * PushDevice, Notification, NotificationPreference: such an app gets no notification API at all.
- * Once one appears, every gap is a boot error naming the field and how to declare it.
+ * Checks the app's schema for what push devices, the inbox and preferences need. Null when it
+ * declares none of PushDevice, Notification, NotificationPreference: such an app gets no
+ * notification API at all. Each model declared turns its part of the API on (push-only apps have
+ * no Notification model); every gap in a declared one is a boot error naming the field and how
+ * to declare it.
  */
 export function resolveNotifyModels(datamodel: Datamodel, options: { auth: boolean }): NotifyModels | null {
   const model = (name: string) => datamodel.models.find((m) => m.name === name);
@@ -82,10 +88,7 @@ export function resolveNotifyModels(datamodel: Datamodel, options: { auth: boole
   const userId = idField?.type === 'Int' ? 'Int' : 'String';
   for (const [name, rules] of Object.entries(requirements(userId))) {
     const found = model(name);
-    if (!found) {
-      problems.push(`model ${name}: missing; declare it as in README "Push notifications" (the three models go together)`);
-      continue;
-    }
+    if (!found) continue;
     if (!isHidden(found)) problems.push(`${name}: mark the model /// @hidden (Cairn serves it through its own fields)`);
     for (const rule of rules) problems.push(...checkField(found, rule));
     problems.push(...unfillable(found, new Set(rules.map((r) => r.name))));
@@ -95,8 +98,13 @@ export function resolveNotifyModels(datamodel: Datamodel, options: { auth: boole
   const preference = model('NotificationPreference');
   if (preference && preference.primaryKey?.fields.join() !== 'userId,type,channel') problems.push('NotificationPreference: add @@id([userId, type, channel])');
   if (problems.length) throw new Error(`schema.prisma is not ready for Cairn's notifications:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  const session = model('PushDevice')!.fields.find((f) => f.name === 'session')!;
-  return { userId, sessionOnDelete: session.relationOnDelete as NotifyModels['sessionOnDelete'] };
+  const session = model('PushDevice')?.fields.find((f) => f.name === 'session');
+  return {
+    userId,
+    devices: session ? { sessionOnDelete: session.relationOnDelete as 'Cascade' | 'SetNull' } : null,
+    inbox: !!notification,
+    preferences: !!preference,
+  };
 }
 
 function checkField(model: Model, rule: FieldRule): string[] {

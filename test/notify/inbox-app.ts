@@ -1,23 +1,33 @@
-import { createECDH, randomBytes, randomUUID } from 'node:crypto';
+import { createECDH, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import type { Provider } from '../../src/db/index.ts';
-import { generateVapidKeys, type PushConfig } from '../../src/notify/index.ts';
+import { createPushSender, generateVapidKeys } from '../../src/notify/index.ts';
 import { authEnv, bearer, signUp } from '../support/auth-helpers.ts';
 import { createTestApp, type TestApp, type TestAppOptions } from '../support/test-app.ts';
 
-export const notifyFunctions = fileURLToPath(new URL('./fixtures/notify-functions.ts', import.meta.url));
+export const inboxFunctions = fileURLToPath(new URL('./fixtures/inbox-functions.ts', import.meta.url));
 
 const vapid = generateVapidKeys();
-/** Web Push and APNs configured, FCM not: registering an FCM token is refused. */
-export const pushConfig: PushConfig = {
-  webpush: { vapidPublicKey: vapid.publicKey, vapidPrivateKey: vapid.privateKey, subject: 'mailto:ops@cairn.test' },
-  apns: { key: 'unused: no push is sent by these suites', keyId: 'KEYID12345', teamId: 'TEAMID1234', topic: 'com.example.blog' },
-};
+const apnsKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+/** Web Push and APNs configured, FCM not: registering an FCM token is refused. (These suites send no push.) */
+const pushSender = () =>
+  createPushSender({
+    webpush: { vapidPublicKey: vapid.publicKey, vapidPrivateKey: vapid.privateKey, subject: 'mailto:ops@cairn.test' },
+    apns: { key: apnsKey, keyId: 'KEYID12345', teamId: 'TEAMID1234', topic: 'com.example.blog' },
+  });
 
 /** The blog fixture with its rules, auth, the notification types above and push configured. */
-export function createNotifyApp(provider: Provider, env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
-  return createTestApp('blog', provider, { ...authEnv, CAIRN_FUNCTIONS: notifyFunctions, ...env }, { push: pushConfig, ...options });
+export async function createInboxApp(provider: Provider, env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
+  const push = pushSender();
+  const t = await createTestApp('blog', provider, { ...authEnv, CAIRN_FUNCTIONS: inboxFunctions, ...env }, { push, ...options });
+  return {
+    ...t,
+    async close() {
+      await t.close();
+      await push.close();
+    },
+  };
 }
 
 /** A browser's PushSubscription: a push-service URL and a real P-256 key pair's public half. */
