@@ -53,6 +53,18 @@ describeEachProvider('push devices', (provider) => {
     expect(error.message).toMatch(/needs a session/);
   });
 
+  it("refuses to bind a device to an admin's session while the admin acts as someone else (x-cairn-run-as)", async () => {
+    await clear();
+    const admin = await user(t, 'admin@devices.test');
+    await t.app.db.user.update({ where: { id: admin.id }, data: { roles: 'user,admin' } });
+    const asAlice = { ...admin.headers, 'x-cairn-run-as': String(alice.id) };
+    const error = refused(await t.gql(registerDevice, { input: { platform: 'webpush', ...webPushSubscription() } }, asAlice), 'FORBIDDEN');
+    expect(error.message).toMatch(/not the signed-in user's own/);
+    expect(await rows()).toEqual([]);
+    // Reading alice's devices as her is what run-as is for.
+    expect((await t.gql(myDevices, {}, asAlice)).errors).toBeUndefined();
+  });
+
   describe('refuses malformed registrations, naming the field, and stores nothing', () => {
     const good = webPushSubscription();
     const offCurve = Buffer.alloc(65, 1);
