@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { refused } from '../support/auth-helpers.ts';
-import { describeEachProvider, type TestApp } from '../support/test-app.ts';
+import { dataStatements, describeEachProvider, type TestApp } from '../support/test-app.ts';
 import { createInboxApp, insertNotifications, notificationRows, user, type User } from './inbox-app.ts';
 
 const page = `query ($where: NotificationFilter, $first: Int, $after: String) {
@@ -151,6 +151,19 @@ describeEachProvider('in-app inbox', (provider) => {
     refused(await t.gql(markMutation('markNotificationsSeen'), { ids: Array.from({ length: 1001 }, (_, i) => `id${i}`) }, alice.headers), 'BAD_USER_INPUT');
     refused(await t.gql(page), 'UNAUTHENTICATED');
     refused(await t.gql(counts), 'UNAUTHENTICATED');
+  });
+
+  it('reads a page in one statement (plus one for totalCount) and the counts in one, however many rows', async () => {
+    await insertNotifications(t, Array.from({ length: 12 }, () => ({ userId: alice.id, data: '{"k":"v"}' })));
+    const notificationStatements = async (query: string) => {
+      t.resetQueries();
+      const result = await t.gql(query, {}, alice.headers);
+      expect(result.errors).toBeUndefined();
+      return dataStatements(t.queries).filter((q) => q.includes('Notification')).length;
+    };
+    expect(await notificationStatements('{ notifications(first: 5) { edges { node { id data } } } }')).toBe(1);
+    expect(await notificationStatements('{ notifications(first: 5) { totalCount edges { node { id } } } }')).toBe(2);
+    expect(await notificationStatements('{ notificationCounts { unseen unread total } }')).toBe(1);
   });
 
   it('is not reachable through the generated API: the models are hidden', async () => {
