@@ -9,3 +9,4 @@ export { createRealtime, type Realtime, type RealtimeOptions } from './create-re
 export { realtimeNames } from './register-subscription-fields.ts';
 export { missedEventsResult } from './operation-registry.ts';
 export { changeTopic, type ChangeMessage } from './change-topics.ts';
+export { createAsyncQueue, type AsyncQueue } from './async-queue.ts';
