@@ -126,6 +126,9 @@ export function createWebSocketServer({ server, yoga, limits, trustProxy = 0 }: 
       },
     },
     wss,
+    // graphql-ws's own keep-alive (a 12 s ping timer per socket) would double startKeepAlive's
+    // one timer for all sockets, and keep pinging with CAIRN_WS_PING_MS=0.
+    0,
   );
 
   return {
