@@ -63,6 +63,22 @@ describeEachProvider('auth: expired sessions and one-time tokens are purged', (p
     expect(await meEmail(t, bearer(bob.token))).toBe('bob@purge.test');
   });
 
+  it('a run that fails is logged and the next one still runs', async () => {
+    const dave = await signUp(t, 'dave@purge.test');
+    const old = await session(t, dave.id, new Date(clock.now().getTime() - 1));
+    const errors: unknown[] = [];
+    let failures = 1;
+    // The database answers the first lookup with an error (a connection lost mid-run).
+    const flaky = new Proxy(t.app.db, {
+      get: (target, prop) => (prop === 'session' && failures-- > 0 ? { findMany: async () => Promise.reject(new Error('connection lost')) } : Reflect.get(target, prop)),
+    });
+    const purge = createSessionPurge({ db: flaky, now: clock.now, everyMs: 10, logError: (error) => errors.push(error) });
+    purge.start();
+    await eventually(async () => (await t.app.db.session.count({ where: { id: old } })) === 0);
+    await purge.stop();
+    expect(errors.map((e) => (e as Error).message)).toEqual(['connection lost']);
+  });
+
   it('runs by itself once the workers start, through the trusted client, and the cascade costs no extra statement', async () => {
     const carol = await signUp(periodic, 'carol@purge.test');
     const now = clock.now().getTime();

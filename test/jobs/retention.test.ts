@@ -88,6 +88,45 @@ describe('retention of the embedded queue [SQLite]', () => {
   });
 });
 
+describe('a failing prune [SQLite]', () => {
+  let database: Awaited<ReturnType<typeof createQueueDatabase>>;
+  let jobs: JobsRuntime;
+  const clock = createFakeClock(start);
+  const errors: string[] = [];
+  let failDeletes = 0;
+
+  beforeAll(async () => {
+    database = await createQueueDatabase('sqlite');
+    // The database refuses the next DELETE (a lock timeout, a full disk): everything else goes through.
+    const db = new Proxy(database.db, {
+      get: (target, prop) =>
+        prop === '$executeRawUnsafe'
+          ? (text: string, ...values: unknown[]) => (/^DELETE/.test(text) && failDeletes-- > 0 ? Promise.reject(new Error('database is locked')) : target.$executeRawUnsafe(text, ...values))
+          : Reflect.get(target, prop),
+    });
+    jobs = await createJobs({ provider: 'sqlite', databaseUrl: database.databaseUrl, db, systemSchema: systemSchema(database.databaseUrl), pollMs: 20, logError: (error) => errors.push((error as Error).message), now: clock.now, retention, jobs: { ok: () => {} } });
+    await jobs.start();
+  });
+  afterAll(async () => {
+    await jobs?.stop();
+    await database?.drop();
+  });
+
+  it('is logged, jobs keep running, and the next upkeep prunes', async () => {
+    const first = (await jobs.enqueue('ok'))!;
+    await eventually(async () => (await jobs.get('ok', first))?.state === 'completed');
+    failDeletes = 1;
+    clock.set(start + 8 * day);
+    await eventually(() => errors.includes('database is locked'));
+    const second = (await jobs.enqueue('ok'))!;
+    await eventually(async () => (await jobs.get('ok', second))?.state === 'completed');
+    expect(await jobs.get('ok', first)).not.toBeNull();
+    clock.set(start + 8 * day + 1000);
+    await eventually(async () => (await jobs.get('ok', first)) === null);
+    expect(await jobs.get('ok', second)).not.toBeNull();
+  });
+});
+
 describeEachProvider('retention of the webhook outbox', (provider) => {
   let database: Awaited<ReturnType<typeof createQueueDatabase>>;
   let receiver: Awaited<ReturnType<typeof createReceiver>>;
