@@ -21,6 +21,7 @@ import {
 } from './http/index.ts';
 import type { WriteObserver } from './events/index.ts';
 import type { JobsRuntime } from './jobs/index.ts';
+import type { PushSender } from './notify/index.ts';
 import { createRealtime, type Realtime } from './realtime/index.ts';
 import { buildSchema, type SchemaExtension, type Viewer } from './schema/index.ts';
 import type { Plugin } from 'graphql-yoga';
@@ -63,6 +64,8 @@ export interface AppOptions {
   functions?: CairnFunctions;
   /** More schema extensions after auth's and the app's (embedders). @default [] */
   extensions?: SchemaExtension[];
+  /** Replaces the push services configured from the environment (README "Push notifications"): tests, embedders. */
+  push?: PushSender;
   /** More yoga plugins after Cairn's and the app's (embedders). @default [] */
   plugins?: Plugin<any>[];
 }
@@ -137,7 +140,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // server-side writes (jobs, after hooks) go through the capturing trusted client made below.
   let trustedDb: DbClient = db;
   let mailer: Mailer | undefined;
-  const appCode = await buildAppCode({ config, db, trustedDb: () => trustedDb, mailer: () => (mailer ??= resolveMailer()), datamodel: generated.datamodel, functions: options.functions, logError, warn });
+  const appCode = await buildAppCode({ config, db, trustedDb: () => trustedDb, mailer: () => (mailer ??= resolveMailer()), datamodel: generated.datamodel, rules, push: options.push, functions: options.functions, logError, warn });
   // Auth's guard concerns User, file clean-up the models with file fields: scoped, so other models' writes pay nothing for them.
   const authGuard = authWriteObserver(generated.datamodel);
   const fileModels = files && [...new Set(files.fields.all.map((f) => f.model))];
@@ -171,6 +174,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     resolveViewer: options.resolveViewer ?? auth?.resolveViewer,
     runAs: userViewerLookup(db, generated.datamodel, config.adminRole),
     jobs: appCode.jobs,
+    notify: appCode.notify,
   });
   files?.wrapSchema(schema);
   applyFieldAuth(schema);

@@ -7,3 +7,4 @@ export { apnsPayload, createApnsProvider, type ApnsProviderOptions } from './apn
 export { generateVapidKeys, vapidEnv } from './vapid-keys.ts';
 export { createPushSender, loadPushConfig, type PushConfig, type PushSender } from './push-config.ts';
 export { channelsFor, defaultNotificationType, notificationChannels, resolveNotificationTypes, type NotificationChannel, type NotificationType, type NotificationTypeDefinition, type PreferenceRow } from './notification-types.ts';
+export * from './delivery/index.ts';
