@@ -21,7 +21,7 @@ import {
 } from './http/index.ts';
 import type { WriteObserver } from './events/index.ts';
 import type { JobsRuntime } from './jobs/index.ts';
-import type { PushSender } from './notify/index.ts';
+import type { Notify, PushSender } from './notify/index.ts';
 import { createRealtime, type Realtime } from './realtime/index.ts';
 import { buildSchema, type SchemaExtension, type Viewer } from './schema/index.ts';
 import type { Plugin } from 'graphql-yoga';
@@ -86,6 +86,8 @@ export interface App {
   /** Serves HTTP and, on the same port, graphql-ws WebSocket connections. */
   server: Server;
   logger: Logger;
+  /** `ctx.notify` for code outside a request (seed scripts, embedders); names what is missing without the notification models. */
+  notify: Notify;
   /** The job queue and schedules; null when the app defines no jobs. */
   jobs: JobsRuntime | null;
   /** Write observers of the app's code (model hooks, webhook outbox), in the order the write path calls them. */
@@ -213,6 +215,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     server,
     logger,
     jobs: appCode.queue,
+    notify: appCode.notify,
     observers: appCode.observers,
     startWorkers: () => appCode.startWorkers(),
     start: async () => {

@@ -9,5 +9,6 @@ export { createPgBossQueue, pgBossConnectionString, type PgBossQueueOptions } fr
 export { createScheduler, resolveSchedule, type ScheduleDefinition, type Scheduler } from './create-scheduler.ts';
 export { resolveJobDefinition, retryDelay, type EnqueueOptions, type JobDefinition, type JobHandler, type JobInfo, type JobQueue, type JobRun, type JobState } from './job-queue.ts';
 export { sqlOn, type Sql } from './sql.ts';
+export { jobId } from './job-id.ts';
 export { systemSchema } from './system-schema.ts';
 export * from './webhooks/index.ts';
