@@ -26,7 +26,7 @@ export interface NotifyApp extends TestApp {
  * services from the environment (as production reads it), small pages and short retry delays,
  * workers started.
  */
-export async function createNotifyApp(provider: Provider, services: PushServices, functions: CairnFunctions | undefined, env: Record<string, string> = {}): Promise<NotifyApp> {
+export async function createNotifyApp(provider: Provider, services: PushServices, functions: CairnFunctions | undefined, env: Record<string, string> = {}, { workers = true } = {}): Promise<NotifyApp> {
   Object.assign(process.env, services.env, { CAIRN_PUSH_RETRY_DELAY_MS: '100', CAIRN_PUSH_TIMEOUT_MS: '700', CAIRN_NOTIFY_PAGE_SIZE: '2', CAIRN_PUSH_MAX_ATTEMPTS: '4' });
   const logged: unknown[] = [];
   const warned: string[] = [];
@@ -36,7 +36,7 @@ export async function createNotifyApp(provider: Provider, services: PushServices
     logError: (error: unknown) => logged.push(error),
     warn: (message: string) => warned.push(message),
   } as TestAppOptions);
-  await t.app.startWorkers();
+  if (workers) await t.app.startWorkers();
   const raw = t.app.db as any;
   let devices = 0;
   const jobs = () => t.app.jobs!;

@@ -69,6 +69,9 @@ export function createNotifications(options: NotificationsOptions): Notification
   const maxAttempts = options.pushMaxAttempts ?? positive(env, 'CAIRN_PUSH_MAX_ATTEMPTS', 6, 50);
   const retryDelayMs = options.pushRetryDelayMs ?? positive(env, 'CAIRN_PUSH_RETRY_DELAY_MS', 2000, 3_600_000);
   const concurrency = options.pushConcurrency ?? positive(env, 'CAIRN_PUSH_CONCURRENCY', 8, 256);
+  // A push job holds its lease a little longer than one request may take: a crashed process's
+  // deliveries are due again soon after.
+  const pushJobTimeoutMs = positive(env, 'CAIRN_PUSH_TIMEOUT_MS', 10_000, 600_000) + 5_000;
   // Boot fails on a half-configured service (loadPushConfig names the missing variables).
   const sender = options.push ?? createPushSender(loadPushConfig(env));
   const audience = createAudienceResolver(db, options.rules);
@@ -114,7 +117,7 @@ export function createNotifications(options: NotificationsOptions): Notification
     concurrency,
     // Our own retries (new jobs at the time Retry-After names); the queue's only cover crashes and database faults.
     retries: 5,
-    timeoutMs: 60_000,
+    timeoutMs: pushJobTimeoutMs,
     handler: ({ payload }) =>
       runPushJob(
         { db, sender: () => sender, maxAttempts, retryDelayMs, logError, warn, retry: (next, runAt, key) => options.jobs().enqueue(notificationJobs.push, next, { key, runAt }) },
