@@ -6,7 +6,7 @@ import { defaultNotificationType, type NotificationType } from '../notification-
 import { createPushSender, loadPushConfig, type PushSender } from '../push-config.ts';
 import { deliverPage, type EmailJobPayload, type PageResult, type PushJobPayload } from './deliver-page.ts';
 import { resolveNotifyInput, type FanOutPayload, type Notify, type NotifyInput } from './notify-input.ts';
-import { runPushJob } from './push-job.ts';
+import { createSentRecorder, runPushJob } from './push-job.ts';
 import { createAudienceResolver } from './resolve-audience.ts';
 
 /** Cairn's own jobs behind `ctx.notify` (they share the app's queue; names starting "cairn." are Cairn's). */
@@ -75,6 +75,7 @@ export function createNotifications(options: NotificationsOptions): Notification
   // Boot fails on a half-configured service (loadPushConfig names the missing variables).
   const sender = options.push ?? createPushSender(loadPushConfig(env));
   const audience = createAudienceResolver(db, options.rules);
+  const recorder = createSentRecorder(db, logError);
   const has = (name: string) => datamodel.models.some((m) => m.name === name);
   const models = { inbox: has('Notification'), devices: has('PushDevice'), preferences: has('NotificationPreference') };
   const typeOf = (name: string) => options.types.get(name) ?? defaultNotificationType(name);
@@ -120,7 +121,7 @@ export function createNotifications(options: NotificationsOptions): Notification
     timeoutMs: pushJobTimeoutMs,
     handler: ({ payload }) =>
       runPushJob(
-        { db, sender: () => sender, maxAttempts, retryDelayMs, logError, warn, retry: (next, runAt, key) => options.jobs().enqueue(notificationJobs.push, next, { key, runAt }) },
+        { db, sent: recorder.sent, sender: () => sender, maxAttempts, retryDelayMs, logError, warn, retry: (next, runAt, key) => options.jobs().enqueue(notificationJobs.push, next, { key, runAt }) },
         payload,
       ),
   };
@@ -140,6 +141,9 @@ export function createNotifications(options: NotificationsOptions): Notification
   return {
     notify,
     jobs: { [notificationJobs.fanOut]: fanOut, [notificationJobs.push]: push, [notificationJobs.email]: email },
-    close: () => sender.close(),
+    async close() {
+      await recorder.flush();
+      await sender.close();
+    },
   };
 }

@@ -5,6 +5,8 @@ import type { PushJobPayload } from './deliver-page.ts';
 
 export interface PushJobDeps {
   db: DbClient;
+  /** Records a successful send (`lastSentAt`), batched: see createSentRecorder. */
+  sent(deviceId: string): void;
   sender: () => PushSender;
   /** Enqueues the next attempt at `runAt` (a new job, so the push service's Retry-After sets the time). */
   retry(payload: PushJobPayload, runAt: Date, key: string): Promise<unknown>;
@@ -57,7 +59,7 @@ export async function runPushJob(deps: PushJobDeps, payload: PushJobPayload): Pr
   const result = await deps.sender().send(target, payload.message);
   switch (result.status) {
     case 'sent':
-      await raw.pushDevice.updateMany({ where: { id: device.id }, data: { lastSentAt: new Date() } });
+      deps.sent(device.id);
       return 'sent';
     case 'dead':
       await raw.pushDevice.deleteMany({ where: { id: device.id } });
@@ -80,4 +82,28 @@ export async function runPushJob(deps: PushJobDeps, payload: PushJobPayload): Pr
       deps.warn(`push: ${target.platform} refused notification ${payload.notificationId} for device ${device.id}: ${result.reason}`);
       return 'rejected';
   }
+}
+
+/**
+ * `lastSentAt` is bookkeeping, not delivery state: sends are recorded in memory and written in one
+ * statement per flush (a crash loses at most the last flush interval's timestamps, never a send).
+ */
+export function createSentRecorder(db: DbClient, logError: (error: unknown) => void, flushMs = 250) {
+  let pending = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  const flush = async () => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (!pending.size) return;
+    const ids = [...pending];
+    pending = new Set();
+    await (db as any).pushDevice.updateMany({ where: { id: { in: ids } }, data: { lastSentAt: new Date() } }).catch(logError);
+  };
+  return {
+    sent(deviceId: string) {
+      pending.add(deviceId);
+      timer ??= setTimeout(() => void flush(), flushMs);
+    },
+    flush,
+  };
 }

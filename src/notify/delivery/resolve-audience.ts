@@ -1,6 +1,7 @@
 import { createSubscriberRules, type ResolvedRules, type Viewer, type Where } from '../../access/index.ts';
 import type { DbClient } from '../../db/index.ts';
 import { encodeMessage } from '../../events/index.ts';
+import { invertRule, viewerPlaceholder } from './invert-rule.ts';
 import type { Audience } from './notify-input.ts';
 
 type UserId = string | number;
@@ -21,8 +22,10 @@ const parseRoles = (raw: unknown): string[] => (Array.isArray(raw) ? raw.map(Str
  * Audiences, page by page. `users`: the listed ids that exist. `readersOf`: users in id order,
  * each judged by the same compiled read rules the API enforces — decided from the row's columns
  * and the user's roles in memory where the rule allows (`ViewerRules.evaluate`), otherwise asked of
- * the database once per distinct compiled condition (users whose rules compile alike share it),
- * all of a page's questions in one batch.
+ * the database in one query per page and roles class (`invertRule`: the rule compiled once with a
+ * placeholder viewer, its relation conditions turned into filtered selects naming the users they
+ * admit), or, for rule shapes that cannot be inverted, once per distinct compiled condition in one
+ * batch.
  */
 export function createAudienceResolver(db: DbClient, rules: ResolvedRules): AudienceResolver {
   const subscriber = createSubscriberRules(rules);
@@ -32,6 +35,8 @@ export function createAudienceResolver(db: DbClient, rules: ResolvedRules): Audi
   const idField = userModel.fields.find((f) => f.isId)!.name;
   const hasRoles = userModel.fields.some((f) => f.name === 'roles' && f.kind === 'scalar');
   const users = (db as any)[info.delegate(userModel)];
+  const placeholder = viewerPlaceholder(userModel.fields.find((f) => f.isId)!.type);
+  const placeholderJson = JSON.stringify(placeholder);
 
   const listed = async (ids: readonly UserId[], cursor: UserId | null, size: number): Promise<AudiencePage> => {
     const offset = typeof cursor === 'number' ? cursor : 0;
@@ -62,6 +67,8 @@ export function createAudienceResolver(db: DbClient, rules: ResolvedRules): Audi
       if (!row) return { users: [], next: null };
       const readers: UserId[] = [];
       const undecided = new Map<string, { where: Where; users: UserId[] }>();
+      // Users the row's columns cannot decide, by roles: one template rule per roles class.
+      const classes = new Map<string, { roles: string[]; template: string; users: UserId[]; filters: Where[] }>();
       for (const candidate of candidates) {
         const viewer: Viewer = { id: candidate[idField] as UserId, roles: hasRoles ? parseRoles(candidate.roles) : [] };
         const viewerRules = subscriber.forViewer(viewer);
@@ -71,10 +78,31 @@ export function createAudienceResolver(db: DbClient, rules: ResolvedRules): Audi
         const filter = viewerRules.model(model.name, 'read');
         if (filter === true) readers.push(viewer.id);
         if (typeof filter !== 'object') continue;
-        const id = encodeMessage(filter);
-        const group = undecided.get(id) ?? { where: filter, users: [] };
+        const rolesKey = [...viewer.roles].sort().join(',');
+        let group = classes.get(rolesKey);
+        if (!group) {
+          const template = subscriber.forViewer({ id: placeholder, roles: viewer.roles }).model(model.name, 'read');
+          classes.set(rolesKey, (group = { roles: viewer.roles, template: typeof template === 'object' ? JSON.stringify(template) : '', users: [], filters: [] }));
+        }
         group.users.push(viewer.id);
-        undecided.set(id, group);
+        group.filters.push(filter);
+      }
+      for (const group of classes.values()) {
+        // The template stands for every user of the class only if each one's rule is it with their id in place.
+        const template = group.template;
+        const exact = template !== '' && group.users.every((u, i) => JSON.stringify(group.filters[i]) === template.split(placeholderJson).join(JSON.stringify(u)));
+        const inverted = exact ? invertRule(info, model, JSON.parse(template) as Where, placeholder, group.users) : null;
+        if (inverted) {
+          const loaded = await delegate.findUnique({ where, select: { ...info.keySelect(model), ...inverted.select } });
+          if (loaded) readers.push(...inverted.readers(loaded));
+          continue;
+        }
+        group.users.forEach((u, i) => {
+          const id = encodeMessage(group.filters[i]!);
+          const same = undecided.get(id) ?? { where: group.filters[i]!, users: [] };
+          same.users.push(u);
+          undecided.set(id, same);
+        });
       }
       if (undecided.size) {
         const groups = [...undecided.values()];
