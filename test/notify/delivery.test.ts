@@ -12,6 +12,16 @@ const functions = defineFunctions({
     'test.mail': { channels: ['inApp', 'email'] },
     'test.critical': { channels: ['inApp', 'push'], critical: true },
   },
+  hooks: {
+    Tag: {
+      // A before hook notifies inside the write's transaction: a refused write sends nothing.
+      beforeCreate: async (data, ctx) => {
+        const { name } = data as { name: string };
+        await ctx.notify({ to: { users: [Number(name.split(':')[1])] }, type: 'test.plain', title: `tag ${name}`, key: `tag:${name}` });
+        if (name.startsWith('refuse')) throw badInput('refused by the hook');
+      },
+    },
+  },
   schema(builder) {
     builder.mutationField('testNotify', (t) =>
       t.field({
@@ -66,7 +76,7 @@ describeEachProvider('ctx.notify delivery', (provider) => {
     const again = await send({ to: { users: [user] }, type: 'test.plain', title: 'Hello again', key: 'web-round-trip' });
     expect(again.data.testNotify).toBe(result.data.testNotify);
     expect(await inbox(user, 'web-round-trip')).toHaveLength(1);
-    expect((await t.pushJob(user, 'web-round-trip', device))?.state).toBe('completed');
+    await eventually(async () => (await t.pushJob(user, 'web-round-trip', device))?.state === 'completed');
     expect(services.accepted('web-1')).toHaveLength(1);
   });
 
@@ -94,7 +104,7 @@ describeEachProvider('ctx.notify delivery', (provider) => {
     );
     await send({ to: { users: [user] }, type: 'test.plain', title: 'Anyone?', key: 'dead-1' });
     await eventually(async () => (await (t.app.db as any).pushDevice.count({ where: { id: { in: ids } } })) === 0);
-    for (const id of ids) expect((await t.pushJob(user, 'dead-1', id))?.state).toBe('completed');
+    for (const id of ids) await eventually(async () => (await t.pushJob(user, 'dead-1', id))?.state === 'completed');
     expect(await inbox(user, 'dead-1')).toHaveLength(1);
   });
 
@@ -108,7 +118,7 @@ describeEachProvider('ctx.notify delivery', (provider) => {
     const [first, second] = services.received.filter((r) => r.address === 'busy-1');
     expect(first!.status).toBe(429);
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(2000);
-    expect((await t.pushJob(user, 'busy-1', device, 2))?.state).toBe('completed');
+    await eventually(async () => (await t.pushJob(user, 'busy-1', device, 2))?.state === 'completed');
     expect(services.accepted('busy-1')).toHaveLength(1);
   });
 
@@ -252,6 +262,31 @@ describeEachProvider('ctx.notify delivery', (provider) => {
     expect(services.received.filter((r) => r.address === 'rollback-1').map((r) => r.payload.title)).toEqual(['Committed']);
   });
 
+  it('a before hook notifies in the write\'s transaction: a refused write sends nothing, an accepted one sends', async () => {
+    const user = await t.user('hooked@example.org');
+    const sub = services.subscription('hooked-1');
+    const device = await t.device(user, 'webpush', sub.address, sub.keys);
+    const create = (name: string) => t.gql('mutation ($name: String!) { createTag(data: { name: $name }) { id } }', { name }, t.as(admin));
+    expect((await create(`refuse:${user}`)).errors?.[0]?.message).toBe('refused by the hook');
+    expect((await create(`keep:${user}`)).errors).toBeUndefined();
+    await eventually(() => services.accepted('hooked-1').length);
+    await t.fannedOut(`tag:keep:${user}`);
+    expect(await t.app.jobs!.get('cairn.notify', (await import('../../src/jobs/index.ts')).jobId('cairn.notify', `k:tag:refuse:${user}`))).toBeNull();
+    expect(await t.pushJob(user, `tag:refuse:${user}`, device)).toBeNull();
+    expect(services.received.filter((r) => r.address === 'hooked-1').map((r) => r.payload.title)).toEqual([`tag keep:${user}`]);
+  });
+
+  it('a long listed audience goes out in pages whose payloads carry only the ids still to do', async () => {
+    const ids = [await t.user('l1@example.org'), await t.user('l2@example.org'), await t.user('l3@example.org'), await t.user('l4@example.org'), await t.user('l5@example.org')];
+    await send({ to: { users: ids }, type: 'test.plain', title: 'Long', key: 'long-1' });
+    await t.fannedOut('long-1', 3);
+    const { derivedId } = await import('../../src/notify/index.ts');
+    const { jobId } = await import('../../src/jobs/index.ts');
+    const last = await t.app.jobs!.get('cairn.notify', jobId('cairn.notify', `p:${derivedId('notify', 'long-1')}:2`));
+    expect((last!.payload as { to: { users: number[] } }).to.users).toEqual(ids.slice(4));
+    expect(await (t.app.db as any).notification.count({ where: { key: 'long-1' } })).toBe(5);
+  });
+
   it('bad input is refused at the call with BAD_USER_INPUT naming the field, nothing enqueued', async () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ to: { users: [1] }, type: 'bad type!' }, 'type'],
@@ -266,6 +301,8 @@ describeEachProvider('ctx.notify delivery', (provider) => {
       const result = await send(input);
       expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     }
+    // Past the GraphQL input limits, from server code: a listed audience holds at most 10 000 ids.
+    await expect(t.app.notify({ to: { users: Array.from({ length: 10_001 }, (_, i) => i + 1) }, type: 'test.plain' })).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'to.users' } });
   });
 
   it('a malformed or unknown device is dropped without a send; a user id that does not exist is skipped', async () => {

@@ -107,7 +107,11 @@ export function createNotifications(options: NotificationsOptions): Notification
         : { users: 0, inbox: 0, push: 0, email: 0 };
       // After this page is delivered; keyed, so a re-run of this page does not start the next twice.
       if (page.next !== null) {
-        const next: FanOutPayload = { ...payload, page: payload.page + 1, cursor: page.next };
+        // A listed audience carries only the ids still to do, so page payloads shrink as it goes.
+        const next: FanOutPayload =
+          'users' in payload.to
+            ? { ...payload, page: payload.page + 1, to: { users: payload.to.users.slice(Number(page.next)) }, cursor: null }
+            : { ...payload, page: payload.page + 1, cursor: page.next };
         await options.jobs().enqueue(notificationJobs.fanOut, next, { key: `p:${payload.id}:${next.page}` });
       }
       return { ...result, next: page.next };

@@ -62,7 +62,7 @@ export interface FanOutPayload {
   cursor: UserId | null;
 }
 
-const limits = { title: 256, body: 4000, url: 2048, key: 200, data: 4096, users: 100_000 };
+const limits = { title: 256, body: 4000, url: 2048, key: 200, data: 4096, users: 10_000 };
 const typeName = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
 /** A UUID-shaped id derived from its parts, so a re-run computes the same one. */
