@@ -54,6 +54,8 @@ export interface Config extends AuthConfig, RealtimeConfig {
    * skipped when the file does not exist, off when set empty. @default "<schema folder>/../functions/index.ts" (`functions/index.ts` beside `prisma/`)
    */
   functionsPath: string | null;
+  /** `CAIRN_MAX_PUSH_DEVICES`: push devices one user may register (BAD_USER_INPUT beyond). @default 20 */
+  maxPushDevices: number;
   /** `CAIRN_JOBS_POLL_MS`: how often idle job workers look for due jobs (pg-boss: at least 500). @default 500 */
   jobsPollMs: number;
 }
@@ -86,6 +88,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     limits: loadLimitsConfig(env, mode === 'production'),
     storage: loadStorageConfig(env, { publicUrl: env.PUBLIC_URL || `http://localhost:${port}`, production: mode === 'production' }),
     functionsPath: env.CAIRN_FUNCTIONS === '' ? null : resolve(env.CAIRN_FUNCTIONS ?? join(dirname(schemaPath), '..', 'functions', 'index.ts')),
+    maxPushDevices: integer('CAIRN_MAX_PUSH_DEVICES', env.CAIRN_MAX_PUSH_DEVICES, 20, 1, 1000),
     jobsPollMs: integer('CAIRN_JOBS_POLL_MS', env.CAIRN_JOBS_POLL_MS, 500, 10, 60_000),
     ...loadAuthConfig(env, port),
     ...loadRealtimeConfig(env),

@@ -5,7 +5,7 @@ import type { Config } from '../config/index.ts';
 import type { Datamodel, DbClient } from '../db/index.ts';
 import type { WriteObserver } from '../events/index.ts';
 import { createJobs, createWebhooks, systemSchema, type Jobs, type JobsRuntime, type Webhooks } from '../jobs/index.ts';
-import { createNotifications, resolveNotificationTypes, usesNotifications, type Notify, type PushSender } from '../notify/index.ts';
+import { createNotifications, resolveNotificationTypes, usesNotifications, type NotificationType, type Notify, type PushSender } from '../notify/index.ts';
 import type { Context, SchemaExtension } from '../schema/index.ts';
 import type { CairnFunctions, ServerContext } from './functions.ts';
 import { loadFunctions, validateFunctions } from './load-functions.ts';
@@ -42,6 +42,8 @@ export interface AppCode {
   /** The queue runtime; null when nothing uses jobs. */
   queue: JobsRuntime | null;
   webhooks: Webhooks | null;
+  /** The notification types `functions.notifications` declares, normalised (a bad declaration fails boot). */
+  notificationTypes: Map<string, NotificationType>;
   /** For the write path (`AppOptions.observers`): model hooks, then the webhook outbox. */
   observers: WriteObserver[];
   plugins(context: (request: Request) => Promise<Context>): Plugin<any>[];
@@ -63,11 +65,13 @@ export async function buildAppCode(options: AppCodeOptions): Promise<AppCode> {
     notify: noNotify,
   };
   const { datamodel } = options;
+  // Before anything starts: a bad declaration fails boot with nothing to stop.
+  const notificationTypes = resolveNotificationTypes(functions.notifications);
   const resolved = resolveFunctions(functions, () => server, { datamodel, env: options.env ?? process.env, warn: options.warn });
   // Cairn's own jobs (notification delivery) join the app's, so the queue exists when they do.
   const notifications =
     options.rules && usesNotifications(datamodel)
-      ? createNotifications({ datamodel, rules: options.rules, types: resolveNotificationTypes(functions.notifications), db, trustedDb: options.trustedDb, mail: () => server.mail, jobs: () => server.jobs, push: options.push, env: options.env, logError, warn: options.warn })
+      ? createNotifications({ datamodel, rules: options.rules, types: notificationTypes, db, trustedDb: options.trustedDb, mail: () => server.mail, jobs: () => server.jobs, push: options.push, env: options.env, logError, warn: options.warn })
       : null;
   if (notifications) {
     for (const name of Object.keys(notifications.jobs)) if (resolved.jobs[name] || resolved.schedules[name]) throw new Error(`Job "${name}" is Cairn's own (notification delivery); rename the app's job`);
@@ -98,6 +102,7 @@ export async function buildAppCode(options: AppCodeOptions): Promise<AppCode> {
     notify: server.notify,
     queue,
     webhooks,
+    notificationTypes,
     observers: [resolved.hooks, webhooks?.observer].filter((o): o is WriteObserver => Boolean(o)),
     plugins: (context) => [useFunctionRoutes(resolved.routes, context, logError), ...resolved.plugins].filter((p): p is Plugin<any> => Boolean(p)),
     async startWorkers() {

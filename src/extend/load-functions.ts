@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { register } from 'node:module';
+import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CairnFunctions } from './functions.ts';
 
@@ -23,12 +25,25 @@ export function validateFunctions(functions: unknown, source: string): CairnFunc
 /**
  * Imports the app's code (`CAIRN_FUNCTIONS`, default `functions/index.ts`) and returns its default
  * export; none when the file does not exist. `version` makes a reload import a fresh copy of the
- * entry file (`cairn dev`).
+ * entry file and of every file it imports from the entry's folder (`cairn dev`, see reload-hooks.js).
  */
 export async function loadFunctions(path: string | null, version?: number): Promise<CairnFunctions> {
   if (!path || !existsSync(path)) return {};
   const url = pathToFileURL(path);
-  if (version !== undefined) url.searchParams.set('v', String(version));
+  if (version !== undefined) {
+    registerReloadHooks(dirname(path));
+    url.searchParams.set('cairn-reload', String(version));
+  }
   const module = (await import(url.href)) as { default?: unknown };
   return validateFunctions(module.default, path);
+}
+
+const hooked = new Set<string>();
+
+/** Once per folder and process: Node keeps hooks for the life of the process. */
+function registerReloadHooks(folder: string): void {
+  const root = pathToFileURL(folder).href.replace(/\/?$/, '/');
+  if (hooked.has(root)) return;
+  hooked.add(root);
+  register(new URL('./reload-hooks.js', import.meta.url), { data: { root } });
 }

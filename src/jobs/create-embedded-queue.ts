@@ -13,6 +13,8 @@ export interface EmbeddedQueueOptions {
   /** How long a claimed job stays reserved beyond its timeout before another process may take it (crash recovery). @default 5000 */
   leaseGraceMs?: number;
   logError?: (error: unknown) => void;
+  /** The clock due times, leases and backoff are computed with (tests pass a fake one). @default Date.now */
+  now?: () => number;
 }
 
 /** The queue's one table: created by Cairn at boot, hidden from Prisma (an external table for push and migrate). */
@@ -42,7 +44,7 @@ interface Row {
  * is a lease: if its process dies, the job is due again once the lease ends.
  */
 export async function createEmbeddedQueue(options: EmbeddedQueueOptions): Promise<JobQueue> {
-  const { db, pollMs = 500, leaseGraceMs = 5000, logError = console.error } = options;
+  const { db, pollMs = 500, leaseGraceMs = 5000, logError = console.error, now: clock = Date.now } = options;
   const sql = sqlOn(db, 'sqlite');
   for (const statement of createStatements) await sql.execute(statement);
   const definitions = new Map(options.definitions.map((d) => [d.name, d]));
@@ -63,7 +65,7 @@ export async function createEmbeddedQueue(options: EmbeddedQueueOptions): Promis
     if (polling) return;
     polling = true;
     try {
-      const now = Date.now();
+      const now = clock();
       await sql.execute(
         `UPDATE "${embeddedJobsTable}" SET state = 'dead', last_error = COALESCE(last_error, 'lease expired') || ' (process lost on the last attempt)', lease = NULL
          WHERE state = 'active' AND locked_until < $1 AND attempts >= max_attempts`,
@@ -102,7 +104,7 @@ export async function createEmbeddedQueue(options: EmbeddedQueueOptions): Promis
     const attempt = Number(row.attempts);
     try {
       await runWithTimeout(definition, { id: row.id, name: row.name, payload: JSON.parse(row.payload), attempt }, stopping.signal);
-      await sql.execute(`UPDATE "${embeddedJobsTable}" SET state = 'completed', finished_at = $1, lease = NULL, locked_until = NULL WHERE id = $2 AND lease = $3`, [Date.now(), row.id, token]);
+      await sql.execute(`UPDATE "${embeddedJobsTable}" SET state = 'completed', finished_at = $1, lease = NULL, locked_until = NULL WHERE id = $2 AND lease = $3`, [clock(), row.id, token]);
     } catch (error) {
       logError(error);
       const message = error instanceof Error ? error.message : String(error);
@@ -110,7 +112,7 @@ export async function createEmbeddedQueue(options: EmbeddedQueueOptions): Promis
         .execute(
           `UPDATE "${embeddedJobsTable}" SET state = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'pending' END,
              run_at = $1, last_error = $2, lease = NULL, locked_until = NULL WHERE id = $3 AND lease = $4`,
-          [Date.now() + retryDelay(definition, attempt), message.slice(0, 2000), row.id, token],
+          [clock() + retryDelay(definition, attempt), message.slice(0, 2000), row.id, token],
         )
         .catch(logError);
     }
@@ -121,7 +123,7 @@ export async function createEmbeddedQueue(options: EmbeddedQueueOptions): Promis
     async enqueue(name, payload = null, opts: EnqueueOptions = {}) {
       const definition = definitions.get(name);
       if (!definition) throw new Error(`No job named "${name}" is defined (known: ${[...definitions.keys()].join(', ') || 'none'})`);
-      const now = Date.now();
+      const now = clock();
       const target = opts.db ? sqlOn(opts.db, 'sqlite') : sql;
       const rows = await target.query<{ id: string }>(
         `INSERT INTO "${embeddedJobsTable}" (id, name, key, payload, state, max_attempts, run_at, created_at)
@@ -150,7 +152,7 @@ export async function createEmbeddedQueue(options: EmbeddedQueueOptions): Promis
       await sql.execute(
         `UPDATE "${embeddedJobsTable}" SET state = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'pending' END,
            run_at = $1, last_error = 'released at shutdown', lease = NULL, locked_until = NULL WHERE lease = $2`,
-        [Date.now(), token],
+        [clock(), token],
       ).catch(logError);
       while (polling) await new Promise((resolve) => setTimeout(resolve, 10));
     },

@@ -21,6 +21,8 @@ export interface JobsOptions {
   /** How long a claimed job stays reserved beyond its timeout before it counts as lost (its process died). @default 5000 */
   leaseGraceMs?: number;
   logError?: (error: unknown) => void;
+  /** SQLite: the embedded queue's clock (tests pass a fake one; pg-boss uses the database's). @default Date.now */
+  now?: () => number;
 }
 
 /** `ctx.jobs`: what app code uses. */
@@ -54,7 +56,7 @@ export async function createJobs(options: JobsOptions): Promise<JobsRuntime> {
   const queue =
     options.provider === 'postgresql'
       ? await createPgBossQueue({ databaseUrl: options.databaseUrl, schema: options.systemSchema, definitions, pollMs: options.pollMs, maintenanceSeconds: options.maintenanceSeconds, leaseGraceSeconds: options.leaseGraceMs === undefined ? undefined : Math.ceil(options.leaseGraceMs / 1000), logError })
-      : await createEmbeddedQueue({ db: options.db, definitions, pollMs: options.pollMs, leaseGraceMs: options.leaseGraceMs, logError });
+      : await createEmbeddedQueue({ db: options.db, definitions, pollMs: options.pollMs, leaseGraceMs: options.leaseGraceMs, logError, now: options.now });
   const scheduler = createScheduler(queue, schedules, logError);
   return {
     queue,

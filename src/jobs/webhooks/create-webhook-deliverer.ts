@@ -1,3 +1,4 @@
+import { retryDelay } from '../job-queue.ts';
 import type { OutboxDialect } from './outbox-table.ts';
 import { signWebhook } from './sign-webhook.ts';
 import type { ResolvedWebhook } from './webhook-definition.ts';
@@ -14,6 +15,8 @@ export interface WebhookDelivererOptions {
   /** Reserve beyond the timeout before a claimed delivery counts as lost (its process died). @default 5000 */
   leaseGraceMs?: number;
   logError?: (error: unknown) => void;
+  /** The clock due times, leases, backoff and signatures use (tests pass a fake one). @default Date.now */
+  now?: () => number;
 }
 
 export interface WebhookDeliverer {
@@ -40,7 +43,7 @@ const maxDelayMs = 3_600_000;
  * recovery); on PostgreSQL `FOR UPDATE SKIP LOCKED` keeps instances off each other's rows.
  */
 export function createWebhookDeliverer(options: WebhookDelivererOptions): WebhookDeliverer {
-  const { dialect, pollMs = 500, concurrency = 16, leaseGraceMs = 5000, logError = console.error } = options;
+  const { dialect, pollMs = 500, concurrency = 16, leaseGraceMs = 5000, logError = console.error, now: clock = Date.now } = options;
   const { table, big } = dialect;
   const sql = dialect.sql(options.db);
   const byName = new Map(options.webhooks.map((w) => [w.name, w]));
@@ -67,7 +70,7 @@ export function createWebhookDeliverer(options: WebhookDelivererOptions): Webhoo
     try {
       const free = concurrency - inFlight.size;
       if (free > 0 && names.length) {
-        const now = Date.now();
+        const now = clock();
         const inList = names.map((_, i) => `$${i + 4}`).join(', ');
         const lock = dialect.provider === 'postgresql' ? 'FOR UPDATE SKIP LOCKED' : '';
         const claimed = await sql.query<Claimed>(
@@ -105,7 +108,7 @@ export function createWebhookDeliverer(options: WebhookDelivererOptions): Webhoo
     try {
       const response = await fetch(webhook.url, {
         method: 'POST',
-        headers: signWebhook(webhook.secrets, row.message_id, new Date(), row.payload),
+        headers: signWebhook(webhook.secrets, row.message_id, new Date(clock()), row.payload),
         body: row.payload,
         // A redirect is a failure, never followed: the receiver's URL is the one that was configured.
         redirect: 'manual',
@@ -121,13 +124,13 @@ export function createWebhookDeliverer(options: WebhookDelivererOptions): Webhoo
       const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
       outcome = { ok: false, status: null, error: name === 'TimeoutError' ? `no answer within ${webhook.timeoutMs} ms` : `could not connect: ${cause?.code ?? cause?.message ?? (error as Error).message}` };
     }
-    const now = Date.now();
+    const now = clock();
     if (outcome.ok) {
       await sql.execute(`UPDATE ${table} SET state = 'delivered', delivered_at = ${big(1)}, last_status = $2, last_error = NULL, lease_until = NULL WHERE id = ${big(3)}`, [now, outcome.status, Number(row.id)]);
       return;
     }
     const dead = outcome.final || attempts > webhook.retries;
-    const delay = Math.min(webhook.retryDelayMs * 2 ** (attempts - 1), maxDelayMs);
+    const delay = retryDelay({ retryDelayMs: webhook.retryDelayMs, maxRetryDelayMs: maxDelayMs }, attempts);
     await sql.execute(
       `UPDATE ${table} SET state = $1, next_attempt_at = ${big(2)}, last_status = $3, last_error = $4, lease_until = NULL WHERE id = ${big(5)}`,
       [dead ? 'dead' : 'pending', now + (dead ? 0 : delay), outcome.status, outcome.error, Number(row.id)],

@@ -17,6 +17,8 @@ export interface WebhooksOptions {
   pollMs?: number;
   leaseGraceMs?: number;
   logError?: (error: unknown) => void;
+  /** The deliverer's clock (tests pass a fake one). @default Date.now */
+  now?: () => number;
 }
 
 export interface Webhooks {
@@ -32,7 +34,7 @@ export interface Webhooks {
 export async function createWebhooks(options: WebhooksOptions): Promise<Webhooks> {
   const dialect = outboxDialect(options.provider, options.systemSchema);
   await dialect.create(options.db);
-  const deliverer = createWebhookDeliverer({ db: options.db, dialect, webhooks: options.webhooks, pollMs: options.pollMs, leaseGraceMs: options.leaseGraceMs, logError: options.logError });
+  const deliverer = createWebhookDeliverer({ db: options.db, dialect, webhooks: options.webhooks, pollMs: options.pollMs, leaseGraceMs: options.leaseGraceMs, logError: options.logError, now: options.now });
   return {
     observer: createWebhookOutbox(options.webhooks, dialect, options.datamodel, () => deliverer.wake()),
     deliverer,
