@@ -26,12 +26,12 @@ export interface NotifyApp extends TestApp {
  * services from the environment (as production reads it), small pages and short retry delays,
  * workers started.
  */
-export async function createNotifyApp(provider: Provider, services: PushServices, functions: CairnFunctions | undefined, env: Record<string, string> = {}, { workers = true } = {}): Promise<NotifyApp> {
+export async function createNotifyApp(provider: Provider, services: PushServices, functions: CairnFunctions | undefined, env: Record<string, string> = {}, { workers = true, viewerHeader = true } = {}): Promise<NotifyApp> {
   Object.assign(process.env, services.env, { CAIRN_PUSH_RETRY_DELAY_MS: '100', CAIRN_PUSH_TIMEOUT_MS: '700', CAIRN_NOTIFY_PAGE_SIZE: '2', CAIRN_PUSH_MAX_ATTEMPTS: '4' });
   const logged: unknown[] = [];
   const warned: string[] = [];
   const t = await createTestApp('blog', provider, { CAIRN_JOBS_POLL_MS: '50', ...env }, {
-    viewerHeader: true,
+    viewerHeader,
     ...(functions && { functions }),
     logError: (error: unknown) => logged.push(error),
     warn: (message: string) => warned.push(message),
