@@ -14,8 +14,8 @@ describeEachProvider('notification delivery: kill -9 mid-delivery', (provider) =
   const children: ChildProcess[] = [];
   const start = () => {
     const proc = spawn(process.execPath, ['--import', 'tsx', child], {
-      // Requests time out after 4 s: the kill comes well before, so what hangs is still in flight.
-      env: { ...process.env, PROVIDER: provider, DATABASE_URL: t.app.config.databaseUrl, CAIRN_PUSH_TIMEOUT_MS: '4000' },
+      // Requests time out after 10 s: the kill comes well before, so what hangs is still in flight.
+      env: { ...process.env, PROVIDER: provider, DATABASE_URL: t.app.config.databaseUrl, CAIRN_PUSH_TIMEOUT_MS: '10000' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     children.push(proc);
@@ -32,7 +32,7 @@ describeEachProvider('notification delivery: kill -9 mid-delivery', (provider) =
     await services?.close();
   });
 
-  it('deliveries in flight when the process dies are sent after restart; every device gets it once, every user one inbox entry', { timeout: 90_000 }, async () => {
+  it('deliveries in flight when the process dies are sent after restart; every device gets it once, every user one inbox entry', { timeout: 180_000 }, async () => {
     const users: { id: number; device: string; address: string }[] = [];
     for (let i = 0; i < 9; i++) {
       const id = await t.user(`crash-${i}@example.org`);

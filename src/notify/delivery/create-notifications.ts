@@ -93,7 +93,8 @@ export function createNotifications(options: NotificationsOptions): Notification
 
   const fanOut: JobDefinition<FanOutPayload> = {
     retries: 8,
-    timeoutMs: 120_000,
+    // A page takes seconds; a crashed process's page is due again once this (plus the lease grace) passes.
+    timeoutMs: 30_000,
     concurrency: 2,
     handler: async ({ payload }): Promise<PageResult & { next: unknown }> => {
       const page = await audience.page(payload.to, payload.cursor, pageSize);
