@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import type { GraphQLSchema } from 'graphql';
 import { createAccessPolicy, resolveRules, trustedClient, unruledModelsWarning } from './access/index.ts';
-import { authWriteObserver, createAuth, createOutbox, createSmtpMailer, currentSessionId, type Auth, type AuthOverrides, type Mailer } from './auth/index.ts';
+import { authWriteObserver, createAuth, createOutbox, createSessionPurge, createSmtpMailer, currentSessionId, type Auth, type AuthOverrides, type Mailer } from './auth/index.ts';
 import type { Config, StorageConfig } from './config/index.ts';
 import { createEventBus, type EventBus } from './events/index.ts';
 import { createDb, loadCurrentGenerated, pushSchema, type DbClient, type Generated, type QueryEvent } from './db/index.ts';
@@ -94,7 +94,7 @@ export interface App {
   jobs: JobsRuntime | null;
   /** Write observers of the app's code (model hooks, webhook outbox), in the order the write path calls them. */
   observers: WriteObserver[];
-  /** Starts the job workers, schedules and webhook deliveries (`start()` does it too; `cairn dev` serves without `start`). */
+  /** Starts the job workers, schedules, webhook deliveries and the session purge (`start()` does it too; `cairn dev` serves without `start`). */
   startWorkers(): Promise<void>;
   /** Listens on `config.port` (0 picks a free port) and resolves with the bound port. */
   start(): Promise<{ port: number; url: string }>;
@@ -159,6 +159,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   if (access !== 'trusted') trustedDb = access.sudo(db);
   const clientFor = (viewer: Viewer) => (access === 'trusted' ? trustedClient(db, viewer) : access.clientFor(db, viewer));
   const auth = createAuth({ config, db: trustedDb, datamodel: generated.datamodel, clientFor, logError, warn, ...authOverrides });
+  // Expired sessions (and their push devices, by cascade) and one-time tokens, on every instance.
+  const sessionPurge = auth && createSessionPurge({ db: trustedDb, everyMs: config.sessionPurgeMs, now: authOverrides?.now, logError });
   const pushConfig = options.push ? undefined : loadPushConfig(process.env);
   const notificationApi = createNotifyApi({
     datamodel: generated.datamodel,
@@ -236,8 +238,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
     jobs: appCode.queue,
     notify: appCode.notify,
     observers: appCode.observers,
-    startWorkers: () => appCode.startWorkers(),
+    startWorkers: async () => {
+      sessionPurge?.start();
+      await appCode.startWorkers();
+    },
     start: async () => {
+      sessionPurge?.start();
       await appCode.startWorkers();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -267,7 +273,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     step(finished ? 'running requests finished' : 'deadline reached: cut the remaining connections', { inFlight: http.inFlight });
     // Running jobs finish (or are released to another instance) before the database closes.
     await appCode.stopWorkers();
-    step('job workers and webhook deliveries stopped');
+    await sessionPurge?.stop();
+    step('job workers, webhook deliveries and the session purge stopped');
     auth?.close();
     await files?.close();
     await bus.close();

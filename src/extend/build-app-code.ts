@@ -4,7 +4,7 @@ import type { Mailer } from '../auth/index.ts';
 import type { Config } from '../config/index.ts';
 import type { Datamodel, DbClient } from '../db/index.ts';
 import type { WriteObserver } from '../events/index.ts';
-import { createJobs, createWebhooks, systemSchema, type Jobs, type JobsRuntime, type Webhooks } from '../jobs/index.ts';
+import { createJobs, createWebhooks, retentionFromDays, systemSchema, type Jobs, type JobsRuntime, type Webhooks } from '../jobs/index.ts';
 import { createNotifications, resolveNotificationTypes, usesNotifications, type NotificationType, type Notify, type PushSender } from '../notify/index.ts';
 import type { Context, SchemaExtension } from '../schema/index.ts';
 import type { CairnFunctions, ServerContext } from './functions.ts';
@@ -88,12 +88,13 @@ export async function buildAppCode(options: AppCodeOptions): Promise<AppCode> {
           jobs: resolved.jobs,
           schedules: resolved.schedules,
           pollMs: config.jobsPollMs,
+          retention: retentionFromDays(config.jobsRetentionDays, config.deadRetentionDays),
           logError,
         })
       : null;
   server.jobs = queue ?? noJobs;
   const webhooks = resolved.webhooks.length
-    ? await createWebhooks({ provider: config.provider, db, systemSchema: systemSchema(config.databaseUrl), datamodel, webhooks: resolved.webhooks, pollMs: config.jobsPollMs, logError })
+    ? await createWebhooks({ provider: config.provider, db, systemSchema: systemSchema(config.databaseUrl), datamodel, webhooks: resolved.webhooks, pollMs: config.jobsPollMs, retention: retentionFromDays(config.jobsRetentionDays, config.deadRetentionDays), logError })
     : null;
   const extensions = [resolved.schema, webhooks && registerWebhookLog(webhooks.log, config.adminRole)].filter((e): e is SchemaExtension => Boolean(e));
   return {

@@ -1,4 +1,5 @@
 import { retryDelay } from '../job-queue.ts';
+import { createUpkeepGate, defaultRetention, pruneInBatches, type Retention } from '../retention.ts';
 import type { OutboxDialect } from './outbox-table.ts';
 import { signWebhook } from './sign-webhook.ts';
 import type { ResolvedWebhook } from './webhook-definition.ts';
@@ -17,6 +18,8 @@ export interface WebhookDelivererOptions {
   logError?: (error: unknown) => void;
   /** The clock due times, leases, backoff and signatures use (tests pass a fake one). @default Date.now */
   now?: () => number;
+  /** How long delivered and dead events are kept (deleted in the deliverer's upkeep). @default 7 and 30 days */
+  retention?: Retention;
 }
 
 export interface WebhookDeliverer {
@@ -43,7 +46,7 @@ const maxDelayMs = 3_600_000;
  * recovery); on PostgreSQL `FOR UPDATE SKIP LOCKED` keeps instances off each other's rows.
  */
 export function createWebhookDeliverer(options: WebhookDelivererOptions): WebhookDeliverer {
-  const { dialect, pollMs = 500, concurrency = 16, leaseGraceMs = 5000, logError = console.error, now: clock = Date.now } = options;
+  const { dialect, pollMs = 500, concurrency = 16, leaseGraceMs = 5000, logError = console.error, now: clock = Date.now, retention = defaultRetention } = options;
   const { table, big } = dialect;
   const sql = dialect.sql(options.db);
   const byName = new Map(options.webhooks.map((w) => [w.name, w]));
@@ -54,6 +57,7 @@ export function createWebhookDeliverer(options: WebhookDelivererOptions): Webhoo
   let running = false;
   let polling = false;
   let again = false;
+  const upkeepDue = createUpkeepGate(retention);
 
   const schedule = (ms: number) => {
     if (!running) return;
@@ -69,8 +73,8 @@ export function createWebhookDeliverer(options: WebhookDelivererOptions): Webhoo
     polling = true;
     try {
       const free = concurrency - inFlight.size;
+      const now = clock();
       if (free > 0 && names.length) {
-        const now = clock();
         const inList = names.map((_, i) => `$${i + 4}`).join(', ');
         const lock = dialect.provider === 'postgresql' ? 'FOR UPDATE SKIP LOCKED' : '';
         const claimed = await sql.query<Claimed>(
@@ -90,6 +94,7 @@ export function createWebhookDeliverer(options: WebhookDelivererOptions): Webhoo
           inFlight.add(delivery);
         }
       }
+      if (upkeepDue(now)) await prune(now);
     } catch (error) {
       if (running) logError(error);
     } finally {
@@ -98,6 +103,22 @@ export function createWebhookDeliverer(options: WebhookDelivererOptions): Webhoo
         again = false;
         schedule(0);
       } else schedule(pollMs);
+    }
+  }
+
+  /**
+   * Retention, in the poll loop's upkeep: delivered events `completedMs` after delivery, dead ones
+   * `deadMs` after they died (their next_attempt_at). Pending and in-flight events are never
+   * deleted, so the per-row order (which only pending and delivering events hold) is untouched;
+   * the state test sits on the DELETE itself, so a row replayed meanwhile is re-checked and kept.
+   */
+  async function prune(now: number): Promise<void> {
+    for (const [state, column, age] of [['delivered', 'delivered_at', retention.completedMs], ['dead', 'next_attempt_at', retention.deadMs]] as const) {
+      const old = `state = $1 AND ${column} < ${big(2)}`;
+      await pruneInBatches(
+        (limit) => sql.execute(`DELETE FROM ${table} WHERE ${old} AND id IN (SELECT id FROM ${table} WHERE ${old} ORDER BY id LIMIT ${big(3)})`, [state, now - age, limit]),
+        retention,
+      );
     }
   }
 
