@@ -21,7 +21,7 @@ import {
 } from './http/index.ts';
 import type { WriteObserver } from './events/index.ts';
 import type { JobsRuntime } from './jobs/index.ts';
-import { createNotifyApi, loadPushConfig, type Notify, type NotifyApi, type PushPlatform, type PushSender } from './notify/index.ts';
+import { createNotifyApi, type Notify, type NotifyApi, type PushSender } from './notify/index.ts';
 import { createRealtime, type Realtime } from './realtime/index.ts';
 import { buildSchema, type SchemaExtension, type Viewer } from './schema/index.ts';
 import type { Plugin } from 'graphql-yoga';
@@ -161,7 +161,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const auth = createAuth({ config, db: trustedDb, datamodel: generated.datamodel, clientFor, logError, warn, ...authOverrides });
   // Expired sessions (and their push devices, by cascade) and one-time tokens, on every instance.
   const sessionPurge = auth && createSessionPurge({ db: trustedDb, everyMs: config.sessionPurgeMs, now: authOverrides?.now, logError });
-  const pushConfig = options.push ? undefined : loadPushConfig(process.env);
   const notificationApi = createNotifyApi({
     datamodel: generated.datamodel,
     auth: !!auth,
@@ -169,7 +168,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     provider: config.provider,
     bus,
     types: appCode.notificationTypes,
-    platforms: options.push?.platforms ?? (['webpush', 'fcm', 'apns'] as const).filter((platform): platform is PushPlatform => !!pushConfig![platform]),
+    platforms: appCode.pushPlatforms,
     production: config.env === 'production',
     maxPageSize: config.maxPageSize,
     maxDevicesPerUser: config.maxPushDevices,

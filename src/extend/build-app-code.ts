@@ -5,7 +5,7 @@ import type { Config } from '../config/index.ts';
 import type { Datamodel, DbClient } from '../db/index.ts';
 import type { WriteObserver } from '../events/index.ts';
 import { createJobs, createWebhooks, retentionFromDays, systemSchema, type Jobs, type JobsRuntime, type Webhooks } from '../jobs/index.ts';
-import { createNotifications, resolveNotificationTypes, usesNotifications, type NotificationType, type Notify, type PushSender } from '../notify/index.ts';
+import { createNotifications, resolveNotificationTypes, usesNotifications, type NotificationType, type Notify, type PushPlatform, type PushSender } from '../notify/index.ts';
 import type { Context, SchemaExtension } from '../schema/index.ts';
 import type { CairnFunctions, ServerContext } from './functions.ts';
 import { loadFunctions, validateFunctions } from './load-functions.ts';
@@ -44,6 +44,8 @@ export interface AppCode {
   webhooks: Webhooks | null;
   /** The notification types `functions.notifications` declares, normalised (a bad declaration fails boot). */
   notificationTypes: Map<string, NotificationType>;
+  /** The push services configured (what `registerPushDevice` accepts); none without the notification models. */
+  pushPlatforms: readonly PushPlatform[];
   /** For the write path (`AppOptions.observers`): model hooks, then the webhook outbox. */
   observers: WriteObserver[];
   plugins(context: (request: Request) => Promise<Context>): Plugin<any>[];
@@ -104,6 +106,7 @@ export async function buildAppCode(options: AppCodeOptions): Promise<AppCode> {
     queue,
     webhooks,
     notificationTypes,
+    pushPlatforms: notifications?.platforms ?? [],
     observers: [resolved.hooks, webhooks?.observer].filter((o): o is WriteObserver => Boolean(o)),
     plugins: (context) => [useFunctionRoutes(resolved.routes, context, logError), ...resolved.plugins].filter((p): p is Plugin<any> => Boolean(p)),
     async startWorkers() {
@@ -121,7 +124,7 @@ export async function buildAppCode(options: AppCodeOptions): Promise<AppCode> {
 /** `ctx.notify` of a schema without the notification models. */
 const noNotify: Notify = Object.assign(
   async () => {
-    throw new Error('ctx.notify needs the Notification (in-app) and/or PushDevice (push) models in schema.prisma (README "Notifications")');
+    throw new Error('ctx.notify needs the Notification (in-app) and/or PushDevice (push) models in schema.prisma (README "Push notifications and the inbox")');
   },
   { within: () => noNotify },
 );

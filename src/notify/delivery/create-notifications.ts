@@ -4,6 +4,7 @@ import type { Datamodel, DbClient } from '../../db/index.ts';
 import type { JobDefinition, Jobs } from '../../jobs/index.ts';
 import { defaultNotificationType, type NotificationType } from '../notification-types.ts';
 import { createPushSender, loadPushConfig, type PushSender } from '../push-config.ts';
+import type { PushPlatform } from '../push-provider.ts';
 import { deliverPage, type EmailJobPayload, type PageResult, type PushJobPayload } from './deliver-page.ts';
 import { resolveNotifyInput, type FanOutPayload, type Notify, type NotifyInput } from './notify-input.ts';
 import { createSentRecorder, runPushJob } from './push-job.ts';
@@ -44,6 +45,8 @@ export interface NotificationsOptions {
 
 export interface Notifications {
   notify: Notify;
+  /** The push services configured on this server. */
+  platforms: readonly PushPlatform[];
   /** The job definitions to add to the queue. */
   jobs: Record<string, JobDefinition>;
   close(): Promise<void>;
@@ -145,6 +148,7 @@ export function createNotifications(options: NotificationsOptions): Notification
 
   return {
     notify,
+    platforms: sender.platforms,
     jobs: { [notificationJobs.fanOut]: fanOut, [notificationJobs.push]: push, [notificationJobs.email]: email },
     async close() {
       await recorder.flush();
