@@ -118,6 +118,8 @@ async function run(size: number, instances: number) {
     deliveryP99: pct(all, 99),
     lastDeliveryP50: pct(lasts, 50),
     lastDeliveryMax: lasts.at(-1),
+    // Deliveries over the time from each write to its last delivery: the rate fan-out sustains.
+    deliveriesPerSecond: Math.round(deliveries / (lasts.reduce((sum, ms) => sum + ms, 0) / 1000)),
     sqlPerWrite: statements,
     cpuMsPerDelivery: +(cpuMs / deliveries).toFixed(3),
     kbPerIdleConnectionHeap: +perConnection('heapUsed').toFixed(1),
