@@ -139,7 +139,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   let mailer: Mailer | undefined;
   const appCode = await buildAppCode({ config, db, trustedDb: () => trustedDb, mailer: () => (mailer ??= resolveMailer()), datamodel: generated.datamodel, functions: options.functions, logError, warn });
   // Auth's guard concerns User, file clean-up the models with file fields: scoped, so other models' writes pay nothing for them.
-  const authGuard = authWriteObserver(generated.datamodel);
+  // Auth is built after the write path (it needs rule-applying clients); role changes and user deletions reach its session cache through this.
+  let revokeUserSessions = (_userId: string | number): void => {};
+  const authGuard = authWriteObserver(generated.datamodel, (userId) => revokeUserSessions(userId));
   const fileModels = files && [...new Set(files.fields.all.map((f) => f.model))];
   const observers = [
     authGuard && { models: ['User'], ...authGuard },
@@ -151,7 +153,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const access = options.access === 'trusted' ? 'trusted' : createAccessPolicy({ rules, explain: config.env !== 'production', observers, onObserverError: logError });
   if (access !== 'trusted') trustedDb = access.sudo(db);
   const clientFor = (viewer: Viewer) => (access === 'trusted' ? trustedClient(db, viewer) : access.clientFor(db, viewer));
-  const auth = createAuth({ config, db: trustedDb, datamodel: generated.datamodel, clientFor, logError, warn, ...authOverrides });
+  const auth = createAuth({ config, db: trustedDb, datamodel: generated.datamodel, clientFor, logError, warn, bus, ...authOverrides });
+  if (auth) revokeUserSessions = (userId) => void auth.sessions.revokeUser(userId).catch(logError);
   // App code mails like auth: its mailer, its outbox, or SMTP when auth is off.
   const resolveMailer = (): Mailer =>
     authOverrides?.mailer ?? auth?.outbox ?? (config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom }) : createOutbox({ log: config.env === 'development' ? console.info : undefined }));
