@@ -110,3 +110,27 @@ describe('createSessionCache', () => {
     expect(cache.size).toBe(0);
   });
 });
+
+describe('createSessionCache before its subscription is live', () => {
+  it('caches nothing, but still publishes its revocations for the other instances', async () => {
+    const memory = createMemoryEventBus();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // A bus whose SUBSCRIBE takes its time (Redis still connecting).
+    const slow: EventBus = { ...memory, subscribe: async (topic, listener) => (await held, memory.subscribe(topic, listener)) };
+    const heard: unknown[] = [];
+    await memory.subscribe('auth:sessions', (message) => heard.push(message));
+    const cache = createSessionCache({ bus: slow, now: () => new Date(), logError: (error) => { throw error; } });
+    const sessions = createSessionManager({ store: createMemorySessionStore(), now: () => new Date(), ttlMs: 30 * day, cache });
+    const { token } = await sessions.create('u1');
+    await sessions.validate(token);
+    expect(cache.size).toBe(0);
+    await cache.revokeUser('u1');
+    expect(heard).toMatchObject([{ userId: 'u1' }]);
+    release();
+    await cache.ready();
+    await sessions.validate(token);
+    expect(cache.size).toBe(1);
+    await cache.close();
+  });
+});

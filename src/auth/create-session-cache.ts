@@ -88,14 +88,17 @@ export function createSessionCache(options: SessionCacheOptions) {
 
   async function revoke(target: Omit<RevocationMessage, 'nonce'>): Promise<void> {
     const message: RevocationMessage = { ...target, nonce: randomUUID() };
-    // This instance forgets at once; the bus tells the others.
+    // This instance forgets at once; the bus tells the others (also while this one's own
+    // subscription is not live yet: it caches nothing then, but the others may).
     apply(message);
-    if (!listening || closed) return;
+    if (closed) return;
     let timer: NodeJS.Timeout | undefined;
-    const echoed = new Promise<void>((resolve) => {
-      echoes.set(message.nonce, resolve);
-      timer = setTimeout(resolve, echoTimeoutMs);
-    });
+    const echoed = listening
+      ? new Promise<void>((resolve) => {
+          echoes.set(message.nonce, resolve);
+          timer = setTimeout(resolve, echoTimeoutMs);
+        })
+      : undefined;
     try {
       await bus.publish(sessionRevocationTopic, message);
       await echoed;
@@ -110,6 +113,8 @@ export function createSessionCache(options: SessionCacheOptions) {
 
   return {
     ttlMs,
+    /** Resolves once revocations from the bus are heard (until then nothing is cached). */
+    ready: async (): Promise<void> => void (await subscribed),
     /** The counter a lookup reads before asking the store and hands back to `set`. */
     generation: () => generation,
 
