@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import type { GraphQLSchema } from 'graphql';
 import { createAccessPolicy, resolveRules, trustedClient, unruledModelsWarning } from './access/index.ts';
-import { authWriteObserver, createAuth, createOutbox, createSmtpMailer, type Auth, type AuthOverrides, type Mailer } from './auth/index.ts';
+import { authWriteObserver, createAuth, createOutbox, createSessionPurge, createSmtpMailer, currentSessionId, type Auth, type AuthOverrides, type Mailer } from './auth/index.ts';
 import type { Config, StorageConfig } from './config/index.ts';
 import { createEventBus, type EventBus } from './events/index.ts';
 import { createDb, loadCurrentGenerated, pushSchema, type DbClient, type Generated, type QueryEvent } from './db/index.ts';
@@ -21,6 +21,7 @@ import {
 } from './http/index.ts';
 import type { WriteObserver } from './events/index.ts';
 import type { JobsRuntime } from './jobs/index.ts';
+import { createNotifyApi, loadPushConfig, type NotifyApi, type PushPlatform, type PushSender } from './notify/index.ts';
 import { createRealtime, type Realtime } from './realtime/index.ts';
 import { buildSchema, type SchemaExtension, type Viewer } from './schema/index.ts';
 import type { Plugin } from 'graphql-yoga';
@@ -61,6 +62,8 @@ export interface AppOptions {
    * object `functions/index.ts` exports. @default loaded from `config.functionsPath` when that file exists
    */
   functions?: CairnFunctions;
+  /** Replaces the push services configured from the environment (README "Push notifications"): tests, embedders. */
+  push?: PushSender;
   /** More schema extensions after auth's and the app's (embedders). @default [] */
   extensions?: SchemaExtension[];
   /** More yoga plugins after Cairn's and the app's (embedders). @default [] */
@@ -78,6 +81,8 @@ export interface App {
   auth: Auth | null;
   /** Carries change events between instances (closed by `stop`). */
   bus: EventBus;
+  /** The client-facing notification API (devices, inbox, preferences); null when the schema declares no notification models. */
+  notificationApi: NotifyApi | null;
   /** Subscriptions and live queries; `realtime.observer` publishes committed writes to `bus`. */
   realtime: Realtime;
   /** Serves HTTP and, on the same port, graphql-ws WebSocket connections. */
@@ -87,7 +92,7 @@ export interface App {
   jobs: JobsRuntime | null;
   /** Write observers of the app's code (model hooks, webhook outbox), in the order the write path calls them. */
   observers: WriteObserver[];
-  /** Starts the job workers, schedules and webhook deliveries (`start()` does it too; `cairn dev` serves without `start`). */
+  /** Starts the job workers, schedules, webhook deliveries and the session purge (`start()` does it too; `cairn dev` serves without `start`). */
   startWorkers(): Promise<void>;
   /** Listens on `config.port` (0 picks a free port) and resolves with the bound port. */
   start(): Promise<{ port: number; url: string }>;
@@ -155,6 +160,24 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const clientFor = (viewer: Viewer) => (access === 'trusted' ? trustedClient(db, viewer) : access.clientFor(db, viewer));
   const auth = createAuth({ config, db: trustedDb, datamodel: generated.datamodel, clientFor, logError, warn, bus, ...authOverrides });
   if (auth) revokeUserSessions = (userId) => void auth.sessions.revokeUser(userId).catch(logError);
+  // Expired sessions (and their push devices, by cascade) and one-time tokens, on every instance.
+  const sessionPurge = auth && createSessionPurge({ db: trustedDb, everyMs: config.sessionPurgeMs, now: authOverrides?.now, logError });
+  const pushConfig = options.push ? undefined : loadPushConfig(process.env);
+  const notificationApi = createNotifyApi({
+    datamodel: generated.datamodel,
+    auth: !!auth,
+    db: trustedDb,
+    provider: config.provider,
+    bus,
+    types: appCode.notificationTypes,
+    platforms: options.push?.platforms ?? (['webpush', 'fcm', 'apns'] as const).filter((platform): platform is PushPlatform => !!pushConfig![platform]),
+    production: config.env === 'production',
+    maxPageSize: config.maxPageSize,
+    maxDevicesPerUser: config.maxPushDevices,
+    sessionOf: currentSessionId,
+    gap: (ctx) => realtime.gap(ctx),
+    logError,
+  });
   // App code mails like auth: its mailer, its outbox, or SMTP when auth is off.
   const resolveMailer = (): Mailer =>
     authOverrides?.mailer ?? auth?.outbox ?? (config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom }) : createOutbox({ log: config.env === 'development' ? console.info : undefined }));
@@ -165,7 +188,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     rules,
     // Trusted mode (CRUD generator tests) has no rules at all, so it keeps every column writable.
     readOnlyFields: options.access === 'trusted' ? undefined : auth?.readOnlyFields,
-    extensions: [auth?.extendSchema, files?.extendSchema, realtime.extendSchema, appCode.extension, ...(options.extensions ?? [])].filter((extension) => extension !== undefined),
+    extensions: [auth?.extendSchema, files?.extendSchema, realtime.extendSchema, notificationApi?.extendSchema, appCode.extension, ...(options.extensions ?? [])].filter((extension) => extension !== undefined),
     fieldTypes: files?.fieldTypes,
   }));
   const contextFor = createContextFactory({
@@ -208,13 +231,18 @@ export async function buildApp(options: AppOptions): Promise<App> {
     files,
     auth,
     bus,
+    notificationApi,
     realtime,
     server,
     logger,
     jobs: appCode.queue,
     observers: appCode.observers,
-    startWorkers: () => appCode.startWorkers(),
+    startWorkers: async () => {
+      sessionPurge?.start();
+      await appCode.startWorkers();
+    },
     start: async () => {
+      sessionPurge?.start();
       await appCode.startWorkers();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -237,13 +265,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
     const drained = http.drain(timeoutMs);
     // Subscriptions and live queries complete first, so clients get `complete`, not a dropped socket.
     await realtime.close();
+    await notificationApi?.close();
     const sockets = await websocket.close();
     step('closed WebSocket connections (1001 going away)', { sockets });
     const finished = await drained;
     step(finished ? 'running requests finished' : 'deadline reached: cut the remaining connections', { inFlight: http.inFlight });
     // Running jobs finish (or are released to another instance) before the database closes.
     await appCode.stopWorkers();
-    step('job workers and webhook deliveries stopped');
+    await sessionPurge?.stop();
+    step('job workers, webhook deliveries and the session purge stopped');
     auth?.close();
     await files?.close();
     await bus.close();

@@ -12,6 +12,9 @@ const config = loadConfig(
     CAIRN_GENERATED_DIR: `${rootDir}/examples/blog/src/generated`,
     CAIRN_SCHEMA: `${rootDir}/examples/blog/prisma/schema.prisma`,
     CAIRN_MAX_SUBSCRIPTIONS_PER_VIEWER: '1000000',
+    // The example has file fields; production demands a signing secret for their links.
+    CAIRN_STORAGE_SECRET: 'fanout-bench-storage-secret-0123456789abcdef',
+    CAIRN_STORAGE_DIR: `${rootDir}/bench/results/files`,
     // Every bench connection comes from 127.0.0.1 and few viewers: lift the per-address/viewer socket caps.
     CAIRN_WS_MAX_PER_ADDRESS: '1000000',
     CAIRN_WS_MAX_PER_VIEWER: '1000000',

@@ -51,36 +51,40 @@ async function run(size: number, instances: number) {
   let errors = 0;
   let lastError: unknown;
   const kinds = ['anonymous', 'author', 'member'] as const;
+  const waitFor = async (ready: () => boolean | Promise<boolean>, what: string) => {
+    for (;;) {
+      if (await ready()) return;
+      if (errors) throw new Error(`${errors} subscribers failed (${what}): ${String((lastError as Error)?.message ?? JSON.stringify(lastError))}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  // Connections first (connection_init acknowledged), then one subscription on each: the two costs
+  // are measured apart, since a real client multiplexes its subscriptions over one connection.
+  let connected = 0;
   for (let i = 0; i < size; i++) {
     const kind = kinds[i % 3]!;
     const target = servers[i % servers.length]!;
     const params = kind === 'anonymous' ? {} : { as: kind === 'author' ? 1 : 2 + (i % 20) };
-    const client = createClient({ url: `ws://127.0.0.1:${target.port}/graphql`, connectionParams: params, webSocketImpl: WebSocket, retryAttempts: 0 });
+    const client = createClient({ url: `ws://127.0.0.1:${target.port}/graphql`, connectionParams: params, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, onNonLazyError: (e) => void (errors += 1, lastError = e) });
+    client.on('connected', () => void (connected += 1));
     clients.push(client);
-    const query = kind === 'member' ? 'subscription { messageCreated { id body } }' : 'subscription { postCreated { id title } }';
-    const times: number[] = (received[i] = []);
-    client.subscribe({ query }, { next: () => void times.push(Date.now()), error: (e) => void (errors += 1, lastError = e), complete: () => {} });
     // Open connections in steps the servers' accept backlog takes (a burst of thousands is reset).
-    if (i % 1000 === 999) console.error(`${i + 1} subscribers connected`);
-    if (i % 100 === 99) {
-      for (;;) {
-        const stats = await Promise.all(servers.map((s) => s.request<any>({ type: 'stats' }, 'stats')));
-        if (stats.reduce((sum, s) => sum + s.streams, 0) >= i + 1 - 100) break;
-        if (errors) throw new Error(`${errors} subscribers failed: ${String((lastError as Error)?.message ?? JSON.stringify(lastError))}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    }
+    if (i % 100 === 99) await waitFor(() => connected >= i + 1 - 100, 'connecting');
+    if (i % 1000 === 999) console.error(`${i + 1} connections open`);
   }
-  for (;;) {
-    const stats = await Promise.all(servers.map((s) => s.request<any>({ type: 'stats' }, 'stats')));
-    const streams = stats.reduce((sum, s) => sum + s.streams, 0);
-    if (streams >= size) break;
-    if (errors) throw new Error(`${errors} subscribers failed (${streams} streams open): ${String((lastError as Error)?.message ?? JSON.stringify(lastError))}`);
-    await new Promise((r) => setTimeout(r, 100));
+  await waitFor(() => connected >= size, 'connecting');
+  const open = await Promise.all(servers.map((s) => s.request<any>({ type: 'stats', gc: true }, 'stats')));
+  const streamsOpen = async (n: number) => (await Promise.all(servers.map((s) => s.request<any>({ type: 'stats' }, 'stats')))).reduce((sum, s) => sum + s.streams, 0) >= n;
+  for (let i = 0; i < size; i++) {
+    const query = kinds[i % 3] === 'member' ? 'subscription { messageCreated { id body } }' : 'subscription { postCreated { id title } }';
+    const times: number[] = (received[i] = []);
+    clients[i]!.subscribe({ query }, { next: () => void times.push(Date.now()), error: (e) => void (errors += 1, lastError = e), complete: () => {} });
+    if (i % 100 === 99) await waitFor(() => streamsOpen(i + 1 - 100), 'subscribing');
   }
+  await waitFor(() => streamsOpen(size), 'subscribing');
   const busy = await Promise.all(servers.map((s) => s.request<any>({ type: 'stats', gc: true }, 'stats')));
-  const perSubscription = busy.reduce((sum, s, i) => sum + (s.rss - idle[i].rss), 0) / size;
-  const heapPerSubscription = busy.reduce((sum, s, i) => sum + (s.heapUsed - idle[i].heapUsed), 0) / size;
+  const perConnection = (field: 'rss' | 'heapUsed') => open.reduce((sum, s, i) => sum + (s[field] - idle[i][field]), 0) / size / 1024;
+  const perSubscription = (field: 'rss' | 'heapUsed') => busy.reduce((sum, s, i) => sum + (s[field] - open[i][field]), 0) / size / 1024;
 
   const lasts: number[] = [];
   const all: number[] = [];
@@ -116,8 +120,9 @@ async function run(size: number, instances: number) {
     lastDeliveryMax: lasts.at(-1),
     sqlPerWrite: statements,
     cpuMsPerDelivery: +(cpuMs / deliveries).toFixed(3),
-    kbPerIdleSubscriptionRss: +(perSubscription / 1024).toFixed(1),
-    kbPerIdleSubscriptionHeap: +(heapPerSubscription / 1024).toFixed(1),
+    kbPerIdleConnectionHeap: +perConnection('heapUsed').toFixed(1),
+    kbPerIdleSubscriptionHeap: +perSubscription('heapUsed').toFixed(1),
+    kbPerIdleSubscriptionRss: +perSubscription('rss').toFixed(1),
   };
   console.log(JSON.stringify(result));
   await Promise.all(clients.map((c) => c.dispose()));

@@ -1,4 +1,5 @@
 export { createAuth, type Auth, type AuthOptions, type AuthOverrides } from './create-auth.ts';
+export { createSessionPurge, type SessionPurge, type SessionPurgeOptions } from './create-session-purge.ts';
 export { createPasswordUser, type CreatePasswordUserOptions } from './create-password-user.ts';
 export { resolveAuthModels, type AuthModels } from './resolve-auth-models.ts';
 export { createSessionManager, type SessionManager, type SessionManagerOptions, type ValidSession } from './create-session-manager.ts';
@@ -15,3 +16,4 @@ export { sessionCookieName } from './session-cookie.ts';
 export { apiTokenPrefix, generateToken, hashToken } from './random-token.ts';
 export { forwardedAddress } from './client-address.ts';
 export { authWriteObserver } from './protect-auth-fields.ts';
+export { currentSessionId } from './viewer-guards.ts';

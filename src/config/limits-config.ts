@@ -46,6 +46,11 @@ export interface LimitsConfig {
   wsMaxOperations: number;
   /** `CAIRN_WS_INIT_TIMEOUT_MS`: a socket that sends no `connection_init` within this is closed (4408). @default 3000 */
   wsInitTimeoutMs: number;
+  /**
+   * `CAIRN_WS_PING_MS`: every open WebSocket is pinged this often, and one that has not answered
+   * the previous ping (pong) is terminated, ending its subscriptions; 0 turns keep-alive off. @default 30000
+   */
+  wsPingMs: number;
 }
 
 export function loadLimitsConfig(env: Env, production: boolean): LimitsConfig {
@@ -68,5 +73,6 @@ export function loadLimitsConfig(env: Env, production: boolean): LimitsConfig {
     wsMaxPerViewer: n('CAIRN_WS_MAX_PER_VIEWER', 20),
     wsMaxOperations: n('CAIRN_WS_MAX_OPERATIONS', 100),
     wsInitTimeoutMs: n('CAIRN_WS_INIT_TIMEOUT_MS', 3000),
+    wsPingMs: n('CAIRN_WS_PING_MS', 30_000, 0),
   };
 }

@@ -54,8 +54,19 @@ export interface Config extends AuthConfig, RealtimeConfig {
    * skipped when the file does not exist, off when set empty. @default "<schema folder>/../functions/index.ts" (`functions/index.ts` beside `prisma/`)
    */
   functionsPath: string | null;
+  /** `CAIRN_MAX_PUSH_DEVICES`: push devices one user may register (BAD_USER_INPUT beyond). @default 20 */
+  maxPushDevices: number;
   /** `CAIRN_JOBS_POLL_MS`: how often idle job workers look for due jobs (pg-boss: at least 500). @default 500 */
   jobsPollMs: number;
+  /**
+   * `CAIRN_JOBS_RETENTION_DAYS`: completed jobs and delivered webhook events are deleted this long
+   * after they finished (a job's key is free again then). @default 7
+   */
+  jobsRetentionDays: number;
+  /** `CAIRN_DEAD_RETENTION_DAYS`: dead jobs and dead-lettered webhook deliveries are kept this long, for inspection and replay. @default 30 */
+  deadRetentionDays: number;
+  /** `CAIRN_SESSION_PURGE_MS`: how often each instance deletes expired sessions and one-time tokens (jittered); 0 turns it off. @default 600000 */
+  sessionPurgeMs: number;
 }
 
 /** Reads and validates the configuration from the environment; `overrides` win (tests, CLI flags). */
@@ -86,7 +97,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     limits: loadLimitsConfig(env, mode === 'production'),
     storage: loadStorageConfig(env, { publicUrl: env.PUBLIC_URL || `http://localhost:${port}`, production: mode === 'production' }),
     functionsPath: env.CAIRN_FUNCTIONS === '' ? null : resolve(env.CAIRN_FUNCTIONS ?? join(dirname(schemaPath), '..', 'functions', 'index.ts')),
+    maxPushDevices: integer('CAIRN_MAX_PUSH_DEVICES', env.CAIRN_MAX_PUSH_DEVICES, 20, 1, 1000),
     jobsPollMs: integer('CAIRN_JOBS_POLL_MS', env.CAIRN_JOBS_POLL_MS, 500, 10, 60_000),
+    jobsRetentionDays: integer('CAIRN_JOBS_RETENTION_DAYS', env.CAIRN_JOBS_RETENTION_DAYS, 7, 1, 3650),
+    deadRetentionDays: integer('CAIRN_DEAD_RETENTION_DAYS', env.CAIRN_DEAD_RETENTION_DAYS, 30, 1, 3650),
+    sessionPurgeMs: integer('CAIRN_SESSION_PURGE_MS', env.CAIRN_SESSION_PURGE_MS, 600_000, 0, 86_400_000),
     ...loadAuthConfig(env, port),
     ...loadRealtimeConfig(env),
     ...overrides,

@@ -4,7 +4,8 @@ import type { Mailer } from '../auth/index.ts';
 import type { Config } from '../config/index.ts';
 import type { Datamodel, DbClient } from '../db/index.ts';
 import type { WriteObserver } from '../events/index.ts';
-import { createJobs, createWebhooks, systemSchema, type Jobs, type JobsRuntime, type Webhooks } from '../jobs/index.ts';
+import { createJobs, createWebhooks, retentionFromDays, systemSchema, type Jobs, type JobsRuntime, type Webhooks } from '../jobs/index.ts';
+import { resolveNotificationTypes, type NotificationType } from '../notify/index.ts';
 import type { Context, SchemaExtension } from '../schema/index.ts';
 import type { CairnFunctions, ServerContext } from './functions.ts';
 import { loadFunctions, validateFunctions } from './load-functions.ts';
@@ -35,6 +36,8 @@ export interface AppCode {
   /** The queue runtime; null when nothing uses jobs. */
   queue: JobsRuntime | null;
   webhooks: Webhooks | null;
+  /** The notification types `functions.notifications` declares, normalised (a bad declaration fails boot). */
+  notificationTypes: Map<string, NotificationType>;
   /** For the write path (`AppOptions.observers`): model hooks, then the webhook outbox. */
   observers: WriteObserver[];
   plugins(context: (request: Request) => Promise<Context>): Plugin<any>[];
@@ -55,6 +58,8 @@ export async function buildAppCode(options: AppCodeOptions): Promise<AppCode> {
     },
   };
   const { datamodel } = options;
+  // Before anything starts: a bad declaration fails boot with nothing to stop.
+  const notificationTypes = resolveNotificationTypes(functions.notifications);
   const resolved = resolveFunctions(functions, () => server, { datamodel, env: options.env ?? process.env, warn: options.warn });
   const queue =
     Object.keys(resolved.jobs).length || Object.keys(resolved.schedules).length
@@ -66,12 +71,13 @@ export async function buildAppCode(options: AppCodeOptions): Promise<AppCode> {
           jobs: resolved.jobs,
           schedules: resolved.schedules,
           pollMs: config.jobsPollMs,
+          retention: retentionFromDays(config.jobsRetentionDays, config.deadRetentionDays),
           logError,
         })
       : null;
   server.jobs = queue ?? noJobs;
   const webhooks = resolved.webhooks.length
-    ? await createWebhooks({ provider: config.provider, db, systemSchema: systemSchema(config.databaseUrl), datamodel, webhooks: resolved.webhooks, pollMs: config.jobsPollMs, logError })
+    ? await createWebhooks({ provider: config.provider, db, systemSchema: systemSchema(config.databaseUrl), datamodel, webhooks: resolved.webhooks, pollMs: config.jobsPollMs, retention: retentionFromDays(config.jobsRetentionDays, config.deadRetentionDays), logError })
     : null;
   const extensions = [resolved.schema, webhooks && registerWebhookLog(webhooks.log, config.adminRole)].filter((e): e is SchemaExtension => Boolean(e));
   return {
@@ -79,6 +85,7 @@ export async function buildAppCode(options: AppCodeOptions): Promise<AppCode> {
     jobs: server.jobs,
     queue,
     webhooks,
+    notificationTypes,
     observers: [resolved.hooks, webhooks?.observer].filter((o): o is WriteObserver => Boolean(o)),
     plugins: (context) => [useFunctionRoutes(resolved.routes, context, logError), ...resolved.plugins].filter((p): p is Plugin<any> => Boolean(p)),
     async startWorkers() {

@@ -3,6 +3,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { AccessClient } from '../access/index.ts';
 import type { Mailer } from '../auth/index.ts';
 import type { JobDefinition, JobRun, Jobs, ScheduleDefinition, WebhookDefinition } from '../jobs/index.ts';
+import type { NotificationTypeDefinition } from '../notify/index.ts';
 import type { Builder, Context, Kit, Viewer } from '../schema/index.ts';
 import type { AuthRule } from './field-auth.ts';
 import type { ModelHooks } from './model-hooks.ts';
@@ -77,6 +78,8 @@ export interface CairnFunctions {
   hooks?: Record<string, ModelHooks>;
   /** Durable webhooks by name (besides `/// @@webhook(...)` on models). */
   webhooks?: Record<string, WebhookDefinition>;
+  /** Notification types by name (`ctx.notify({ type })`): default channels, critical. Undeclared types get the defaults. */
+  notifications?: Record<string, NotificationTypeDefinition>;
 }
 
 /** Identity, for types: `export default defineFunctions({ … })`. */

@@ -11,8 +11,8 @@ export interface WebSocketServerOptions {
   /** The HTTP server to share: upgrades on yoga's endpoint (/graphql) become graphql-ws connections. */
   server: Server;
   yoga: CairnYoga;
-  /** Connections per address and per viewer, operations per connection, the init timeout. */
-  limits: Pick<LimitsConfig, 'wsMaxPerAddress' | 'wsMaxPerViewer' | 'wsMaxOperations' | 'wsInitTimeoutMs'>;
+  /** Connections per address and per viewer, operations per connection, the init timeout, the keep-alive ping. */
+  limits: Pick<LimitsConfig, 'wsMaxPerAddress' | 'wsMaxPerViewer' | 'wsMaxOperations' | 'wsInitTimeoutMs' | 'wsPingMs'>;
   /** Proxies in front (CAIRN_TRUST_PROXY): count connections by the address the outermost one saw, as auth does. @default 0 */
   trustProxy?: number;
 }
@@ -58,6 +58,7 @@ export function createWebSocketServer({ server, yoga, limits, trustProxy = 0 }: 
     }
     socket.once('close', () => perAddress.remove(address));
   });
+  const keepAlive = startKeepAlive(wss, limits.wsPingMs);
 
   const disposable = useServer(
     {
@@ -129,11 +130,41 @@ export function createWebSocketServer({ server, yoga, limits, trustProxy = 0 }: 
 
   return {
     async close() {
+      keepAlive.stop();
       const open = wss.clients.size;
       await disposable.dispose();
       return open;
     },
   };
+}
+
+/**
+ * WebSocket-level keep-alive (RFC 6455 ping/pong, answered by browsers and `ws` on their own):
+ * a peer that vanished without a close (a laptop lid, a dropped NAT mapping) would otherwise hold
+ * its socket and its subscriptions until the kernel gives up, hours later. Each tick pings every
+ * socket; one that has not answered the previous tick's ping is terminated, and its close ends
+ * its subscriptions as any close does.
+ */
+function startKeepAlive(wss: WebSocketServer, intervalMs: number): { stop(): void } {
+  if (intervalMs <= 0) return { stop() {} };
+  const answered = new WeakSet<WebSocket>();
+  wss.on('connection', (socket) => {
+    answered.add(socket);
+    socket.on('pong', () => answered.add(socket));
+  });
+  const timer = setInterval(() => {
+    for (const socket of wss.clients) {
+      if (!answered.has(socket)) {
+        socket.terminate();
+        continue;
+      }
+      answered.delete(socket);
+      if (socket.readyState === socket.OPEN) socket.ping();
+    }
+  }, intervalMs);
+  // Never what keeps the process alive.
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }
 
 /** Open connections per key, refusing past a maximum. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DbClient } from '../db/index.ts';
 import { jobId } from './job-id.ts';
 import { retryDelay, runWithTimeout, type EnqueueOptions, type JobInfo, type JobQueue, type JobState, type ResolvedJobDefinition } from './job-queue.ts';
+import { createUpkeepGate, defaultRetention, pruneInBatches, type Retention } from './retention.ts';
 import { sqlOn } from './sql.ts';
 
 export interface EmbeddedQueueOptions {
@@ -13,6 +14,10 @@ export interface EmbeddedQueueOptions {
   /** How long a claimed job stays reserved beyond its timeout before another process may take it (crash recovery). @default 5000 */
   leaseGraceMs?: number;
   logError?: (error: unknown) => void;
+  /** The clock due times, leases and backoff are computed with (tests pass a fake one). @default Date.now */
+  now?: () => number;
+  /** How long completed and dead jobs are kept (deleted in the workers' upkeep). @default 7 and 30 days */
+  retention?: Retention;
 }
 
 /** The queue's one table: created by Cairn at boot, hidden from Prisma (an external table for push and migrate). */
@@ -24,6 +29,10 @@ const createStatements = [
     attempts INTEGER NOT NULL DEFAULT 0, max_attempts INTEGER NOT NULL, run_at INTEGER NOT NULL,
     locked_until INTEGER, lease TEXT, last_error TEXT, created_at INTEGER NOT NULL, finished_at INTEGER)`,
   `CREATE INDEX IF NOT EXISTS "${embeddedJobsTable}_due" ON "${embeddedJobsTable}" (name, state, run_at)`,
+  // Retention finds old finished rows through it (one batch = one index range, not a table scan).
+  `CREATE INDEX IF NOT EXISTS "${embeddedJobsTable}_finished" ON "${embeddedJobsTable}" (state, finished_at)`,
+  // Dead jobs written before dead ones carried finished_at: their last due time stands in (once; then none match).
+  `UPDATE "${embeddedJobsTable}" SET finished_at = COALESCE(locked_until, run_at) WHERE state = 'dead' AND finished_at IS NULL`,
 ];
 
 interface Row {
@@ -42,7 +51,7 @@ interface Row {
  * is a lease: if its process dies, the job is due again once the lease ends.
  */
 export async function createEmbeddedQueue(options: EmbeddedQueueOptions): Promise<JobQueue> {
-  const { db, pollMs = 500, leaseGraceMs = 5000, logError = console.error } = options;
+  const { db, pollMs = 500, leaseGraceMs = 5000, logError = console.error, now: clock = Date.now, retention = defaultRetention } = options;
   const sql = sqlOn(db, 'sqlite');
   for (const statement of createStatements) await sql.execute(statement);
   const definitions = new Map(options.definitions.map((d) => [d.name, d]));
@@ -52,6 +61,7 @@ export async function createEmbeddedQueue(options: EmbeddedQueueOptions): Promis
   let timer: NodeJS.Timeout | undefined;
   let started = false;
   let polling = false;
+  const upkeepDue = createUpkeepGate(retention);
 
   const schedule = (ms: number) => {
     if (!started || stopping.signal.aborted) return;
@@ -63,9 +73,9 @@ export async function createEmbeddedQueue(options: EmbeddedQueueOptions): Promis
     if (polling) return;
     polling = true;
     try {
-      const now = Date.now();
+      const now = clock();
       await sql.execute(
-        `UPDATE "${embeddedJobsTable}" SET state = 'dead', last_error = COALESCE(last_error, 'lease expired') || ' (process lost on the last attempt)', lease = NULL
+        `UPDATE "${embeddedJobsTable}" SET state = 'dead', last_error = COALESCE(last_error, 'lease expired') || ' (process lost on the last attempt)', lease = NULL, finished_at = $1
          WHERE state = 'active' AND locked_until < $1 AND attempts >= max_attempts`,
         [now],
       );
@@ -90,6 +100,7 @@ export async function createEmbeddedQueue(options: EmbeddedQueueOptions): Promis
           active.add(run);
         }
       }
+      if (upkeepDue(now)) await prune(now);
     } catch (error) {
       if (!stopping.signal.aborted) logError(error);
     } finally {
@@ -98,19 +109,39 @@ export async function createEmbeddedQueue(options: EmbeddedQueueOptions): Promis
     }
   }
 
+  /**
+   * Retention, in the poll loop's upkeep: completed jobs `completedMs` after they finished, dead
+   * ones `deadMs` after; pending and active jobs never. Every process on the file may run it (the
+   * deletes are idempotent). A pruned job's key is free again: enqueueing it then creates a new job.
+   */
+  async function prune(now: number): Promise<void> {
+    for (const [state, age] of [['completed', retention.completedMs], ['dead', retention.deadMs]] as const) {
+      await pruneInBatches(
+        (limit) =>
+          sql.execute(
+            `DELETE FROM "${embeddedJobsTable}" WHERE state = $1 AND finished_at < $2 AND id IN
+               (SELECT id FROM "${embeddedJobsTable}" WHERE state = $1 AND finished_at < $2 ORDER BY finished_at LIMIT $3)`,
+            [state, now - age, limit],
+          ),
+        retention,
+      );
+    }
+  }
+
   async function execute(definition: ResolvedJobDefinition, row: Row): Promise<void> {
     const attempt = Number(row.attempts);
     try {
       await runWithTimeout(definition, { id: row.id, name: row.name, payload: JSON.parse(row.payload), attempt }, stopping.signal);
-      await sql.execute(`UPDATE "${embeddedJobsTable}" SET state = 'completed', finished_at = $1, lease = NULL, locked_until = NULL WHERE id = $2 AND lease = $3`, [Date.now(), row.id, token]);
+      await sql.execute(`UPDATE "${embeddedJobsTable}" SET state = 'completed', finished_at = $1, lease = NULL, locked_until = NULL WHERE id = $2 AND lease = $3`, [clock(), row.id, token]);
     } catch (error) {
       logError(error);
       const message = error instanceof Error ? error.message : String(error);
       await sql
         .execute(
           `UPDATE "${embeddedJobsTable}" SET state = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'pending' END,
+             finished_at = CASE WHEN attempts >= max_attempts THEN $5 END,
              run_at = $1, last_error = $2, lease = NULL, locked_until = NULL WHERE id = $3 AND lease = $4`,
-          [Date.now() + retryDelay(definition, attempt), message.slice(0, 2000), row.id, token],
+          [clock() + retryDelay(definition, attempt), message.slice(0, 2000), row.id, token, clock()],
         )
         .catch(logError);
     }
@@ -121,7 +152,7 @@ export async function createEmbeddedQueue(options: EmbeddedQueueOptions): Promis
     async enqueue(name, payload = null, opts: EnqueueOptions = {}) {
       const definition = definitions.get(name);
       if (!definition) throw new Error(`No job named "${name}" is defined (known: ${[...definitions.keys()].join(', ') || 'none'})`);
-      const now = Date.now();
+      const now = clock();
       const target = opts.db ? sqlOn(opts.db, 'sqlite') : sql;
       const rows = await target.query<{ id: string }>(
         `INSERT INTO "${embeddedJobsTable}" (id, name, key, payload, state, max_attempts, run_at, created_at)
@@ -149,8 +180,9 @@ export async function createEmbeddedQueue(options: EmbeddedQueueOptions): Promis
       // What is still running is released: this attempt counts, another instance retries it.
       await sql.execute(
         `UPDATE "${embeddedJobsTable}" SET state = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'pending' END,
+           finished_at = CASE WHEN attempts >= max_attempts THEN $1 END,
            run_at = $1, last_error = 'released at shutdown', lease = NULL, locked_until = NULL WHERE lease = $2`,
-        [Date.now(), token],
+        [clock(), token],
       ).catch(logError);
       while (polling) await new Promise((resolve) => setTimeout(resolve, 10));
     },

@@ -2,6 +2,7 @@ import type { DbClient, Provider } from '../db/index.ts';
 import { createEmbeddedQueue } from './create-embedded-queue.ts';
 import { createPgBossQueue } from './create-pg-boss-queue.ts';
 import { createScheduler, resolveSchedule, type ScheduleDefinition } from './create-scheduler.ts';
+import type { Retention } from './retention.ts';
 import { resolveJobDefinition, type EnqueueOptions, type JobDefinition, type JobHandler, type JobInfo, type JobQueue } from './job-queue.ts';
 
 export interface JobsOptions {
@@ -21,6 +22,10 @@ export interface JobsOptions {
   /** How long a claimed job stays reserved beyond its timeout before it counts as lost (its process died). @default 5000 */
   leaseGraceMs?: number;
   logError?: (error: unknown) => void;
+  /** How long completed and dead jobs are kept (both engines). @default 7 and 30 days */
+  retention?: Retention;
+  /** SQLite: the embedded queue's clock (tests pass a fake one; pg-boss uses the database's). @default Date.now */
+  now?: () => number;
 }
 
 /** `ctx.jobs`: what app code uses. */
@@ -53,8 +58,8 @@ export async function createJobs(options: JobsOptions): Promise<JobsRuntime> {
   const { logError = console.error } = options;
   const queue =
     options.provider === 'postgresql'
-      ? await createPgBossQueue({ databaseUrl: options.databaseUrl, schema: options.systemSchema, definitions, pollMs: options.pollMs, maintenanceSeconds: options.maintenanceSeconds, leaseGraceSeconds: options.leaseGraceMs === undefined ? undefined : Math.ceil(options.leaseGraceMs / 1000), logError })
-      : await createEmbeddedQueue({ db: options.db, definitions, pollMs: options.pollMs, leaseGraceMs: options.leaseGraceMs, logError });
+      ? await createPgBossQueue({ databaseUrl: options.databaseUrl, schema: options.systemSchema, definitions, pollMs: options.pollMs, maintenanceSeconds: options.maintenanceSeconds, leaseGraceSeconds: options.leaseGraceMs === undefined ? undefined : Math.ceil(options.leaseGraceMs / 1000), logError, retention: options.retention })
+      : await createEmbeddedQueue({ db: options.db, definitions, pollMs: options.pollMs, leaseGraceMs: options.leaseGraceMs, logError, now: options.now, retention: options.retention });
   const scheduler = createScheduler(queue, schedules, logError);
   return {
     queue,

@@ -1,5 +1,6 @@
 import PgBoss from 'pg-boss';
 import { jobId } from './job-id.ts';
+import { defaultRetention, type Retention } from './retention.ts';
 import { runWithTimeout, type EnqueueOptions, type JobInfo, type JobQueue, type JobState, type ResolvedJobDefinition } from './job-queue.ts';
 
 export interface PgBossQueueOptions {
@@ -17,6 +18,8 @@ export interface PgBossQueueOptions {
   /** Connections pg-boss' own pool opens. @default 4 */
   poolSize?: number;
   logError?: (error: unknown) => void;
+  /** How long completed and failed jobs stay in pg-boss' job table (and so hold their key). @default 7 and 30 days */
+  retention?: Retention;
 }
 
 /** Runs pg-boss' SQL on a Prisma transaction client, so a job commits or rolls back with the write. */
@@ -44,7 +47,7 @@ export function pgBossConnectionString(databaseUrl: string): string {
  * rounded up to whole seconds, with jitter; `maxRetryDelayMs` is not supported by pg-boss 10).
  */
 export async function createPgBossQueue(options: PgBossQueueOptions): Promise<JobQueue> {
-  const { definitions, pollMs = 500, logError = console.error, leaseGraceSeconds = 5 } = options;
+  const { definitions, pollMs = 500, logError = console.error, leaseGraceSeconds = 5, retention = defaultRetention } = options;
   const boss = new PgBoss({
     connectionString: pgBossConnectionString(options.databaseUrl),
     schema: options.schema,
@@ -53,6 +56,13 @@ export async function createPgBossQueue(options: PgBossQueueOptions): Promise<Jo
     supervise: true,
     schedule: false,
     maintenanceIntervalSeconds: options.maintenanceSeconds ?? 60,
+    // Retention, aligned with the embedded queue's: pg-boss' upkeep moves finished jobs from its job
+    // table to its archive this long after completed_on (that frees their key, as a prune does on
+    // SQLite) and drops archived ones a day later (`get` still finds them meanwhile). Its own
+    // `retention*` options are something else: how long a job may wait unrun (default 14 days).
+    archiveCompletedAfterSeconds: Math.max(1, Math.ceil(retention.completedMs / 1000)),
+    archiveFailedAfterSeconds: Math.max(1, Math.ceil(retention.deadMs / 1000)),
+    deleteAfterDays: 1,
   });
   boss.on('error', logError);
   await boss.start();

@@ -8,6 +8,7 @@ export { createEmbeddedQueue, embeddedJobsTable, type EmbeddedQueueOptions } fro
 export { createPgBossQueue, pgBossConnectionString, type PgBossQueueOptions } from './create-pg-boss-queue.ts';
 export { createScheduler, resolveSchedule, type ScheduleDefinition, type Scheduler } from './create-scheduler.ts';
 export { resolveJobDefinition, retryDelay, type EnqueueOptions, type JobDefinition, type JobHandler, type JobInfo, type JobQueue, type JobRun, type JobState } from './job-queue.ts';
+export { defaultRetention, pruneInBatches, retentionFromDays, type Retention } from './retention.ts';
 export { sqlOn, type Sql } from './sql.ts';
 export { systemSchema } from './system-schema.ts';
 export * from './webhooks/index.ts';

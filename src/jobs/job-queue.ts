@@ -7,7 +7,10 @@ export interface EnqueueOptions {
   runAt?: Date;
   /**
    * Deduplication: a second job with the same name and key is not created (enqueue returns null)
-   * while the first is kept (completed jobs are kept `retentionDays`). Schedules use the tick as key.
+   * while the first is kept: completed jobs for `CAIRN_JOBS_RETENTION_DAYS`, dead ones for
+   * `CAIRN_DEAD_RETENTION_DAYS`, pending and active ones until they finish. Once the first job is
+   * pruned (pg-boss: archived) the key is free and an enqueue with it creates a new job; keys that
+   * must stay unique for longer belong in the app's own table. Schedules use the tick as key.
    */
   key?: string;
   /** Attempts after the first before the job dead-letters. @default the handler's `retries` */

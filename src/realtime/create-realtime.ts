@@ -10,7 +10,7 @@ import { createLiveQueries, withLiveDirective } from './live-queries.ts';
 import { createNodeLoader } from './load-node.ts';
 import { createRowMatcher } from './match-row.ts';
 import { OperationRegistry, sameViewer, sessionEnded } from './operation-registry.ts';
-import { createChangePublisher } from './publish-changes.ts';
+import { createBusImage, createChangePublisher } from './publish-changes.ts';
 import { subscriptionFields } from './register-subscription-fields.ts';
 import { createChangeStreams } from './subscribe-changes.ts';
 import { useRealtime } from './use-realtime.ts';
@@ -49,6 +49,8 @@ export interface Realtime {
   withLiveDirective(schema: GraphQLSchema): GraphQLSchema;
   /** Limits, signals and live queries for every transport, plus the graphql-sse protocol at /graphql/stream. */
   plugins: Plugin<Record<string, unknown>, Context>[];
+  /** Tells the streaming operation running with `ctx` that it may have missed events (a slow reader of another feature's stream). */
+  gap(ctx: Context): void;
   /** Open streaming operations and change streams listening on the bus (tests and metrics). */
   stats(): { operations: number; streams: number; liveQueries: number };
   /** Completes every open subscription and live query. */
@@ -109,10 +111,11 @@ export function createRealtime(options: RealtimeOptions): Realtime {
     );
 
   return {
-    observer: createChangePublisher(bus, logError),
+    observer: createChangePublisher(bus, logError, createBusImage(resolved.datamodel, resolved)),
     extendSchema: subscriptionFields(streams),
     withLiveDirective,
     plugins: [useRealtime(registry, live), useGraphQLSSE() as Plugin<Record<string, unknown>, Context>],
+    gap: (ctx) => registry.find(ctx)?.gap(),
     stats: () => ({ operations: registry.size, streams: streams.active, liveQueries: live.active }),
     async close() {
       clearInterval(timer);

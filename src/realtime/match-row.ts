@@ -1,24 +1,27 @@
 import type { Filter, ModelInfo, RelationInfo, Row, Where } from '../access/index.ts';
 import type { DbClient, Model, Provider } from '../db/index.ts';
 import { encodeMessage } from '../events/index.ts';
+import { createRelatedRows, type ProbeCache } from './related-rows.ts';
+import { compoundMatches, scalarMatches, UNDECIDED } from './scalar-match.ts';
 
 /**
  * Decides Prisma `where` filters (compiled rules, a subscriber's `where`) against a row image a
  * change event carries, without a query where the row's own columns decide. Relation conditions
- * are asked of the database once per event and distinct condition (`probe` caches), so
- * subscribers that share a viewer class share the query.
+ * are asked of the database once per event for every subscriber together (related-rows.ts): the
+ * row a to-one relation points to is loaded once when its columns are needed, and per-viewer
+ * conditions on to-many relations (`members: { some: { userId } }`) share one statement.
  */
 export interface RowMatcher {
   matches(model: Model, filter: Filter | Where | undefined, row: Row, probes: ProbeCache): Promise<boolean>;
 }
 
-/** Answers of the database for one event, keyed by the query (shared by every subscriber). */
-export type ProbeCache = Map<string, Promise<boolean>>;
-
-const UNDECIDED = Symbol('undecided');
-type Verdict = boolean | typeof UNDECIDED;
+export type { ProbeCache };
 
 export function createRowMatcher(db: DbClient, info: ModelInfo, provider: Provider): RowMatcher {
+  const related = createRelatedRows(db, info, provider);
+  // Rows known only by their key (the target of a to-one relation): the rest of their columns
+  // are loaded when a condition needs them, once per event.
+  const partial = new WeakMap<Row, { model: Model; unique: Where }>();
   const exists = (model: Model, where: Where, probes: ProbeCache): Promise<boolean> => {
     const id = `${model.name}:${encodeMessage(where)}`;
     let answer = probes.get(id);
@@ -29,18 +32,49 @@ export function createRowMatcher(db: DbClient, info: ModelInfo, provider: Provid
     }
     return answer!;
   };
+  /** `row` with `columns` present: a partial row's full image (null: the row is gone). */
+  const withColumns = async (row: Row, columns: readonly string[], probes: ProbeCache): Promise<Row | null> => {
+    const known = partial.get(row);
+    if (!known || columns.every((c) => c in row)) return row;
+    return related.row(known.model, known.unique, probes);
+  };
 
-  const relationMatches = async (model: Model, relation: RelationInfo, value: unknown, row: Row, probes: ProbeCache): Promise<boolean> => {
+  /**
+   * `target` row named by `unique` (a to-one relation's foreign key) matches `inner`: decided on
+   * the key alone where it can be, on the row's columns (one load per event) where needed. As
+   * `findFirst({ where: { AND: [unique, inner] } })` would, a row that does not exist matches nothing.
+   */
+  const targetMatches = async (target: Model, unique: Where, inner: Where, probes: ProbeCache): Promise<boolean> => {
+    const row: Row = { ...unique };
+    partial.set(row, { model: target, unique });
+    if (!(await matchWhere(target, inner, row, probes))) return false;
+    return related.known(target, unique, probes) || (await related.row(target, unique, probes)) !== null;
+  };
+
+  const relationMatches = async (model: Model, relation: RelationInfo, value: unknown, given: Row, probes: ProbeCache): Promise<boolean> => {
     const target = relation.target;
+    const needs = relation.kind === 'owner' ? relation.from : relation.kind === 'inverse' ? relation.to : info.primaryKey(model);
+    const row = await withColumns(given, needs, probes);
+    if (!row) return false;
     const link = linkOf(info, model, relation, row);
-    const some = (inner: unknown) => (link ? exists(target, { AND: [link, inner ?? {}] }, probes) : Promise.resolve(false));
+    const some = async (inner: unknown) => {
+      if (!link) return false;
+      const hit = await related.some(target, link, (inner ?? {}) as Where, probes);
+      // A row found through a foreign key to `row` proves `row` exists, as the database enforces
+      // the key (Prisma's default relationMode; under `relationMode = "prisma"` a dangling row
+      // could make a deleted parent look present).
+      const known = partial.get(row);
+      if (hit && known) related.exists(known.model, known.unique, probes);
+      return hit;
+    };
     if (!relation.field.isList) {
-      if (value === null) return !(await some({}));
+      const present = relation.kind === 'owner' ? (inner: unknown) => (link ? targetMatches(target, link, (inner ?? {}) as Where, probes) : Promise.resolve(false)) : some;
+      if (value === null) return !(await present({}));
       const ops = value as Where;
       const keys = Object.keys(ops);
-      if (!keys.length || !keys.every((k) => k === 'is' || k === 'isNot')) return some(ops);
+      if (!keys.length || !keys.every((k) => k === 'is' || k === 'isNot')) return present(ops);
       for (const [op, inner] of Object.entries(ops)) {
-        const hit = inner === null ? !(await some({})) : await some(inner);
+        const hit = inner === null ? !(await present({})) : await present(inner);
         if ((op === 'is') !== hit) return false;
       }
       return true;
@@ -87,10 +121,16 @@ export function createRowMatcher(db: DbClient, info: ModelInfo, provider: Provid
     }
     for (const [key, value] of deferred) {
       const relation = info.relation(model, key);
-      const hit = relation
-        ? await relationMatches(model, relation, value, row, probes)
-        : // The database decides what JavaScript cannot (JSON paths, lists, collations): ask it about this row.
-          await exists(model, { AND: [info.keyFilter(model, row), { [key]: value }] }, probes);
+      if (relation) {
+        if (!(await relationMatches(model, relation, value, row, probes))) return false;
+        continue;
+      }
+      // A column a partial row does not have: the row's columns, loaded once for every subscriber.
+      const full = partial.has(row) ? await related.row(partial.get(row)!.model, partial.get(row)!.unique, probes) : row;
+      if (!full) return false;
+      const verdict = full === row ? UNDECIDED : info.scalarNames(model).has(key) ? scalarMatches(model, key, value, full, provider) : compoundMatches(model, value, full, provider);
+      // The database decides what JavaScript cannot (JSON paths, lists, collations): ask it about this row.
+      const hit = verdict === UNDECIDED ? await exists(model, { AND: [info.keyFilter(model, full), { [key]: value }] }, probes) : verdict;
       if (!hit) return false;
     }
     return true;
@@ -104,96 +144,6 @@ export function createRowMatcher(db: DbClient, info: ModelInfo, provider: Provid
     },
   };
 }
-
-function compoundMatches(model: Model, value: unknown, row: Row, provider: Provider): Verdict {
-  if (!value || typeof value !== 'object') return UNDECIDED;
-  for (const [field, expected] of Object.entries(value as Where)) {
-    const verdict = scalarMatches(model, field, expected, row, provider);
-    if (verdict !== true) return verdict;
-  }
-  return true;
-}
-
-const filterKeys = new Set(['equals', 'in', 'notIn', 'lt', 'lte', 'gt', 'gte', 'contains', 'startsWith', 'endsWith', 'not', 'mode']);
-
-function scalarMatches(model: Model, name: string, filter: unknown, row: Row, provider: Provider): Verdict {
-  const field = model.fields.find((f) => f.name === name)!;
-  if (field.isList || field.type === 'Json') return UNDECIDED;
-  if (!(name in row)) return UNDECIDED;
-  const actual = comparable(row[name]);
-  if (filter === null || typeof filter !== 'object' || filter instanceof Date || ArrayBuffer.isView(filter) || !Object.keys(filter).every((k) => filterKeys.has(k))) {
-    return equal(actual, comparable(filter));
-  }
-  const ops = filter as Record<string, unknown>;
-  const insensitive = ops.mode === 'insensitive';
-  for (const [op, raw] of Object.entries(ops)) {
-    if (op === 'mode' || raw === undefined) continue;
-    let verdict: Verdict;
-    switch (op) {
-      case 'equals':
-        verdict = insensitive ? equal(lower(actual), lower(comparable(raw))) : equal(actual, comparable(raw));
-        break;
-      case 'not':
-        if (raw !== null && typeof raw === 'object' && !(raw instanceof Date) && !ArrayBuffer.isView(raw)) {
-          const inner = scalarMatches(model, name, { ...(raw as object), ...(insensitive && { mode: 'insensitive' }) }, row, provider);
-          // SQL: NOT (x op y) is unknown, not true, when x is NULL.
-          verdict = inner === UNDECIDED ? UNDECIDED : actual === null ? false : !inner;
-        } else verdict = raw === null ? actual !== null : actual !== null && !equal(actual, comparable(raw));
-        break;
-      case 'in':
-      case 'notIn': {
-        if (actual === null) {
-          verdict = false;
-          break;
-        }
-        const hit = (raw as unknown[]).some((v) => equal(actual, comparable(v)));
-        verdict = op === 'in' ? hit : !hit;
-        break;
-      }
-      case 'lt':
-      case 'lte':
-      case 'gt':
-      case 'gte': {
-        const expected = comparable(raw);
-        if (actual === null || expected === null) verdict = false;
-        else if (typeof actual === 'string' || typeof expected === 'string') verdict = UNDECIDED; // collation
-        else verdict = op === 'lt' ? actual < expected : op === 'lte' ? actual <= expected : op === 'gt' ? actual > expected : actual >= expected;
-        break;
-      }
-      default: {
-        if (typeof actual !== 'string' || typeof raw !== 'string') {
-          verdict = actual === null ? false : UNDECIDED;
-          break;
-        }
-        // LIKE semantics, as Prisma sends them: % and _ stay wildcards; SQLite's LIKE ignores ASCII case.
-        const body = [...raw].map((c) => (c === '%' ? '.*' : c === '_' ? '.' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
-        const pattern = op === 'contains' ? `.*${body}.*` : op === 'startsWith' ? `${body}.*` : `.*${body}`;
-        const ignoreCase = insensitive || provider === 'sqlite';
-        verdict = new RegExp(`^${pattern}$`, ignoreCase ? 'is' : 's').test(actual);
-      }
-    }
-    if (verdict !== true) return verdict;
-  }
-  return true;
-}
-
-type Comparable = string | number | bigint | boolean | null;
-
-function comparable(value: unknown): Comparable {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Date) return value.getTime();
-  if (ArrayBuffer.isView(value)) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
-  if (typeof value === 'object') return Number(String(value)); // Prisma Decimal
-  return value as Comparable;
-}
-
-function equal(a: Comparable, b: Comparable): boolean {
-  if (a === null || b === null) return a === b;
-  if (typeof a === 'bigint' || typeof b === 'bigint') return BigInt(a as never) === BigInt(b as never);
-  return a === b;
-}
-
-const lower = (v: Comparable) => (typeof v === 'string' ? v.toLowerCase() : v);
 
 /** The related rows of `row` through `relation`, as a where on the target model (null: there are none). */
 export function linkOf(info: ModelInfo, model: Model, relation: RelationInfo, row: Row): Where | null {

@@ -28,6 +28,19 @@ function waitForOutput(pattern: RegExp, times = 1, timeoutMs = 90_000): Promise<
   });
 }
 
+const functionsDir = join(dir, 'functions');
+// The entry imports a helper beside it: a reload must pick up edits to either.
+const functionsEntry = (fields: string) =>
+  `import { greeting } from './greeting.ts';\n\nexport default {\n  schema(builder) {\n${fields}  },\n};\n`;
+const greetingField = "    builder.queryField('greeting', (t) => t.string({ resolve: () => greeting }));\n";
+const farewellField = "    builder.queryField('farewell', (t) => t.string({ resolve: () => 'bye' }));\n";
+
+const query = async (source: string) => {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: source }) });
+  return (await response.json()) as { data?: Record<string, unknown>; errors?: { message: string }[] };
+};
+const reloads = () => output.match(/API reloaded/g)?.length ?? 0;
+
 const noteFields = async () => {
   const response = await fetch(url, {
     method: 'POST',
@@ -42,6 +55,9 @@ beforeAll(async () => {
   mkdirSync(join(dir, 'prisma'), { recursive: true });
   mkdirSync(join(dir, 'operations'), { recursive: true });
   writeFileSync(schemaPath, schema(''));
+  mkdirSync(functionsDir, { recursive: true });
+  writeFileSync(join(functionsDir, 'greeting.ts'), "export const greeting = 'hello v1';\n");
+  writeFileSync(join(functionsDir, 'index.ts'), functionsEntry(greetingField));
   writeFileSync(join(dir, 'operations', 'notes.graphql'), 'mutation AddNote($data: NoteCreateInput!) { createNote(data: $data) { id } }\n');
   child = spawn(process.execPath, [join(root, 'src/cli/bin.js'), 'dev'], {
     cwd: dir,
@@ -107,3 +123,50 @@ it('a failed `cairn generate` keeps the last working client', async () => {
   expect(readFileSync(datamodel, 'utf8')).toBe(before);
   expect(readFileSync(join(dir, 'generated', 'sqlite', 'client', 'client.ts'), 'utf8')).toMatch(/PrismaClient/);
 }, 60_000);
+
+it('reloads the app code on save, and keeps the previous app serving through a broken or invalid one', async () => {
+  expect((await query('{ greeting }')).data).toEqual({ greeting: 'hello v1' });
+  const pid = child.pid;
+
+  // A new custom field in the entry file.
+  let seen = reloads();
+  writeFileSync(join(functionsDir, 'index.ts'), functionsEntry(greetingField + farewellField));
+  await waitForOutput(/API reloaded/, seen + 1);
+  expect((await query('{ greeting farewell }')).data).toEqual({ greeting: 'hello v1', farewell: 'bye' });
+  expect(readFileSync(join(dir, 'generated', 'schema.graphql'), 'utf8')).toMatch(/farewell: String/);
+
+  // An edit to a file the entry imports, not the entry itself.
+  seen = reloads();
+  writeFileSync(join(functionsDir, 'greeting.ts'), "export const greeting = 'hello v2';\n");
+  await waitForOutput(/API reloaded/, seen + 1);
+  expect((await query('{ greeting farewell }')).data).toEqual({ greeting: 'hello v2', farewell: 'bye' });
+
+  // A file that does not load: the error is printed, the previous app keeps serving.
+  let failed = output.match(/functions\/index\.ts not applied; the previous API keeps serving/g)?.length ?? 0;
+  writeFileSync(join(functionsDir, 'greeting.ts'), "export const greeting = ;\n");
+  await waitForOutput(/functions\/index\.ts not applied; the previous API keeps serving/, failed + 1);
+  expect((await query('{ greeting farewell }')).data).toEqual({ greeting: 'hello v2', farewell: 'bye' });
+
+  // A file that loads but does not validate (an unknown key, named in the error).
+  failed += 1;
+  writeFileSync(join(functionsDir, 'greeting.ts'), "export const greeting = 'hello v3';\n");
+  writeFileSync(join(functionsDir, 'index.ts'), "export default { scheme() {} };\n");
+  await waitForOutput(/functions\/index\.ts not applied; the previous API keeps serving/, failed + 1);
+  expect(output).toMatch(/unknown key "scheme"/);
+  expect((await query('{ greeting farewell }')).data).toEqual({ greeting: 'hello v2', farewell: 'bye' });
+
+  // A schema extension that throws while the app is built (Pothos refuses an unknown type).
+  failed += 1;
+  writeFileSync(join(functionsDir, 'index.ts'), "export default { schema(builder) { builder.queryField('broken', (t) => t.field({ type: 'NoSuchType', resolve: () => null })); } };\n");
+  await waitForOutput(/functions\/index\.ts not applied; the previous API keeps serving/, failed + 1);
+  expect((await query('{ greeting farewell }')).data).toEqual({ greeting: 'hello v2', farewell: 'bye' });
+
+  // Fixed: the fixed code serves, the field removed in between is gone.
+  seen = reloads();
+  writeFileSync(join(functionsDir, 'index.ts'), functionsEntry(greetingField));
+  await waitForOutput(/API reloaded/, seen + 1);
+  expect((await query('{ greeting }')).data).toEqual({ greeting: 'hello v3' });
+  expect((await query('{ farewell }')).errors?.[0]?.message).toMatch(/Cannot query field "farewell"/);
+  expect(child.pid).toBe(pid);
+  expect(child.exitCode).toBeNull();
+}, 180_000);

@@ -45,7 +45,7 @@ export interface TestApp {
 /** The header `viewerHeader` apps read the viewer from: `{"id":1,"roles":["admin"]}`. */
 export const testViewerHeader = 'x-test-viewer';
 
-export interface TestAppOptions extends Pick<AppOptions, 'auth' | 'warn' | 'observers' | 'storage'> {
+export interface TestAppOptions extends Pick<AppOptions, 'auth' | 'warn' | 'observers' | 'storage' | 'push'> {
   /**
    * `trusted` serves every request with the raw client (the rules off); only for tests of the
    * trusted mode itself. @default "enforce"

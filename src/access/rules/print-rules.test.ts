@@ -23,7 +23,7 @@ describe('printRules', () => {
     );
     expect(text).toContain('  update       denied (no @@allow)');
     expect(text).toContain('  post-update  allowed (no post-update rule)');
-    expect(text).toMatch(/Models without rules \(every request is denied; trusted code reaches them with ctx.db.sudo\(\)\):\n {2}Session \(hidden\), Account \(hidden\), AuthToken \(hidden\), StoredFile \(hidden\)$/);
+    expect(text).toMatch(/Models without rules \(every request is denied; trusted code reaches them with ctx.db.sudo\(\)\):\n {2}Session \(hidden\), Account \(hidden\), AuthToken \(hidden\), StoredFile \(hidden\), PushDevice \(hidden\), Notification \(hidden\), NotificationPreference \(hidden\)$/);
   });
 });
 

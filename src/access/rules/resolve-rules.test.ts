@@ -39,7 +39,7 @@ describe('resolveRules', () => {
     expect(post.operations['post-update'].allow).toHaveLength(1);
     expect(post.fields.get('views')!.update.allow[0]!.text).toBe('@allow("update", "admin" in auth().roles)');
     expect(rules.models.get('Session')!.hasRules).toBe(false);
-    expect([...rules.models.values()].filter((m) => !m.hasRules).map((m) => m.model.name)).toEqual(['Session', 'Account', 'AuthToken', 'StoredFile']);
+    expect([...rules.models.values()].filter((m) => !m.hasRules).map((m) => m.model.name)).toEqual(['Session', 'Account', 'AuthToken', 'StoredFile', 'PushDevice', 'Notification', 'NotificationPreference']);
   });
 
   it('expands all to every operation but post-update, for models and fields', () => {

@@ -1,3 +1,5 @@
+import { retryDelay } from '../job-queue.ts';
+import { createUpkeepGate, defaultRetention, pruneInBatches, type Retention } from '../retention.ts';
 import type { OutboxDialect } from './outbox-table.ts';
 import { signWebhook } from './sign-webhook.ts';
 import type { ResolvedWebhook } from './webhook-definition.ts';
@@ -14,6 +16,10 @@ export interface WebhookDelivererOptions {
   /** Reserve beyond the timeout before a claimed delivery counts as lost (its process died). @default 5000 */
   leaseGraceMs?: number;
   logError?: (error: unknown) => void;
+  /** The clock due times, leases, backoff and signatures use (tests pass a fake one). @default Date.now */
+  now?: () => number;
+  /** How long delivered and dead events are kept (deleted in the deliverer's upkeep). @default 7 and 30 days */
+  retention?: Retention;
 }
 
 export interface WebhookDeliverer {
@@ -40,7 +46,7 @@ const maxDelayMs = 3_600_000;
  * recovery); on PostgreSQL `FOR UPDATE SKIP LOCKED` keeps instances off each other's rows.
  */
 export function createWebhookDeliverer(options: WebhookDelivererOptions): WebhookDeliverer {
-  const { dialect, pollMs = 500, concurrency = 16, leaseGraceMs = 5000, logError = console.error } = options;
+  const { dialect, pollMs = 500, concurrency = 16, leaseGraceMs = 5000, logError = console.error, now: clock = Date.now, retention = defaultRetention } = options;
   const { table, big } = dialect;
   const sql = dialect.sql(options.db);
   const byName = new Map(options.webhooks.map((w) => [w.name, w]));
@@ -51,6 +57,7 @@ export function createWebhookDeliverer(options: WebhookDelivererOptions): Webhoo
   let running = false;
   let polling = false;
   let again = false;
+  const upkeepDue = createUpkeepGate(retention);
 
   const schedule = (ms: number) => {
     if (!running) return;
@@ -66,8 +73,8 @@ export function createWebhookDeliverer(options: WebhookDelivererOptions): Webhoo
     polling = true;
     try {
       const free = concurrency - inFlight.size;
+      const now = clock();
       if (free > 0 && names.length) {
-        const now = Date.now();
         const inList = names.map((_, i) => `$${i + 4}`).join(', ');
         const lock = dialect.provider === 'postgresql' ? 'FOR UPDATE SKIP LOCKED' : '';
         const claimed = await sql.query<Claimed>(
@@ -87,6 +94,7 @@ export function createWebhookDeliverer(options: WebhookDelivererOptions): Webhoo
           inFlight.add(delivery);
         }
       }
+      if (upkeepDue(now)) await prune(now);
     } catch (error) {
       if (running) logError(error);
     } finally {
@@ -98,6 +106,22 @@ export function createWebhookDeliverer(options: WebhookDelivererOptions): Webhoo
     }
   }
 
+  /**
+   * Retention, in the poll loop's upkeep: delivered events `completedMs` after delivery, dead ones
+   * `deadMs` after they died (their next_attempt_at). Pending and in-flight events are never
+   * deleted, so the per-row order (which only pending and delivering events hold) is untouched;
+   * the state test sits on the DELETE itself, so a row replayed meanwhile is re-checked and kept.
+   */
+  async function prune(now: number): Promise<void> {
+    for (const [state, column, age] of [['delivered', 'delivered_at', retention.completedMs], ['dead', 'next_attempt_at', retention.deadMs]] as const) {
+      const old = `state = $1 AND ${column} < ${big(2)}`;
+      await pruneInBatches(
+        (limit) => sql.execute(`DELETE FROM ${table} WHERE ${old} AND id IN (SELECT id FROM ${table} WHERE ${old} ORDER BY id LIMIT ${big(3)})`, [state, now - age, limit]),
+        retention,
+      );
+    }
+  }
+
   async function deliver(row: Claimed): Promise<void> {
     const webhook = byName.get(row.webhook)!;
     const attempts = Number(row.attempts);
@@ -105,7 +129,7 @@ export function createWebhookDeliverer(options: WebhookDelivererOptions): Webhoo
     try {
       const response = await fetch(webhook.url, {
         method: 'POST',
-        headers: signWebhook(webhook.secrets, row.message_id, new Date(), row.payload),
+        headers: signWebhook(webhook.secrets, row.message_id, new Date(clock()), row.payload),
         body: row.payload,
         // A redirect is a failure, never followed: the receiver's URL is the one that was configured.
         redirect: 'manual',
@@ -121,13 +145,13 @@ export function createWebhookDeliverer(options: WebhookDelivererOptions): Webhoo
       const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
       outcome = { ok: false, status: null, error: name === 'TimeoutError' ? `no answer within ${webhook.timeoutMs} ms` : `could not connect: ${cause?.code ?? cause?.message ?? (error as Error).message}` };
     }
-    const now = Date.now();
+    const now = clock();
     if (outcome.ok) {
       await sql.execute(`UPDATE ${table} SET state = 'delivered', delivered_at = ${big(1)}, last_status = $2, last_error = NULL, lease_until = NULL WHERE id = ${big(3)}`, [now, outcome.status, Number(row.id)]);
       return;
     }
     const dead = outcome.final || attempts > webhook.retries;
-    const delay = Math.min(webhook.retryDelayMs * 2 ** (attempts - 1), maxDelayMs);
+    const delay = retryDelay({ retryDelayMs: webhook.retryDelayMs, maxRetryDelayMs: maxDelayMs }, attempts);
     await sql.execute(
       `UPDATE ${table} SET state = $1, next_attempt_at = ${big(2)}, last_status = $3, last_error = $4, lease_until = NULL WHERE id = ${big(5)}`,
       [dead ? 'dead' : 'pending', now + (dead ? 0 : delay), outcome.status, outcome.error, Number(row.id)],

@@ -5,6 +5,7 @@ import { createWebhookOutbox } from './create-webhook-outbox.ts';
 import { outboxDialect } from './outbox-table.ts';
 import { createWebhookLog, type WebhookLog } from './webhook-log.ts';
 import type { ResolvedWebhook } from './webhook-definition.ts';
+import type { Retention } from '../retention.ts';
 
 export interface WebhooksOptions {
   provider: Provider;
@@ -17,6 +18,10 @@ export interface WebhooksOptions {
   pollMs?: number;
   leaseGraceMs?: number;
   logError?: (error: unknown) => void;
+  /** The deliverer's clock (tests pass a fake one). @default Date.now */
+  now?: () => number;
+  /** How long delivered and dead events are kept. @default 7 and 30 days */
+  retention?: Retention;
 }
 
 export interface Webhooks {
@@ -32,7 +37,7 @@ export interface Webhooks {
 export async function createWebhooks(options: WebhooksOptions): Promise<Webhooks> {
   const dialect = outboxDialect(options.provider, options.systemSchema);
   await dialect.create(options.db);
-  const deliverer = createWebhookDeliverer({ db: options.db, dialect, webhooks: options.webhooks, pollMs: options.pollMs, leaseGraceMs: options.leaseGraceMs, logError: options.logError });
+  const deliverer = createWebhookDeliverer({ db: options.db, dialect, webhooks: options.webhooks, pollMs: options.pollMs, leaseGraceMs: options.leaseGraceMs, logError: options.logError, now: options.now, retention: options.retention });
   return {
     observer: createWebhookOutbox(options.webhooks, dialect, options.datamodel, () => deliverer.wake()),
     deliverer,
