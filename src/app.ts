@@ -21,7 +21,7 @@ import {
 } from './http/index.ts';
 import type { WriteObserver } from './events/index.ts';
 import type { JobsRuntime } from './jobs/index.ts';
-import { createNotifyApi, loadPushConfig, type NotifyApi, type PushPlatform, type PushSender } from './notify/index.ts';
+import { createNotifyApi, type Notify, type NotifyApi, type PushSender } from './notify/index.ts';
 import { createRealtime, type Realtime } from './realtime/index.ts';
 import { buildSchema, type SchemaExtension, type Viewer } from './schema/index.ts';
 import type { Plugin } from 'graphql-yoga';
@@ -88,6 +88,8 @@ export interface App {
   /** Serves HTTP and, on the same port, graphql-ws WebSocket connections. */
   server: Server;
   logger: Logger;
+  /** `ctx.notify` for code outside a request (seed scripts, embedders); names what is missing without the notification models. */
+  notify: Notify;
   /** The job queue and schedules; null when the app defines no jobs. */
   jobs: JobsRuntime | null;
   /** Write observers of the app's code (model hooks, webhook outbox), in the order the write path calls them. */
@@ -142,7 +144,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // server-side writes (jobs, after hooks) go through the capturing trusted client made below.
   let trustedDb: DbClient = db;
   let mailer: Mailer | undefined;
-  const appCode = await buildAppCode({ config, db, trustedDb: () => trustedDb, mailer: () => (mailer ??= resolveMailer()), datamodel: generated.datamodel, functions: options.functions, logError, warn });
+  const appCode = await buildAppCode({ config, db, trustedDb: () => trustedDb, mailer: () => (mailer ??= resolveMailer()), datamodel: generated.datamodel, rules, push: options.push, functions: options.functions, logError, warn });
   // Auth's guard concerns User, file clean-up the models with file fields: scoped, so other models' writes pay nothing for them.
   // Auth is built after the write path (it needs rule-applying clients); role changes and user deletions reach its session cache through this.
   let revokeUserSessions = (_userId: string | number): void => {};
@@ -162,7 +164,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
   if (auth) revokeUserSessions = (userId) => void auth.sessions.revokeUser(userId).catch(logError);
   // Expired sessions (and their push devices, by cascade) and one-time tokens, on every instance.
   const sessionPurge = auth && createSessionPurge({ db: trustedDb, everyMs: config.sessionPurgeMs, now: authOverrides?.now, logError });
-  const pushConfig = options.push ? undefined : loadPushConfig(process.env);
   const notificationApi = createNotifyApi({
     datamodel: generated.datamodel,
     auth: !!auth,
@@ -170,7 +171,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     provider: config.provider,
     bus,
     types: appCode.notificationTypes,
-    platforms: options.push?.platforms ?? (['webpush', 'fcm', 'apns'] as const).filter((platform): platform is PushPlatform => !!pushConfig![platform]),
+    platforms: appCode.pushPlatforms,
     production: config.env === 'production',
     maxPageSize: config.maxPageSize,
     maxDevicesPerUser: config.maxPushDevices,
@@ -197,6 +198,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     resolveViewer: options.resolveViewer ?? auth?.resolveViewer,
     runAs: userViewerLookup(db, generated.datamodel, config.adminRole),
     jobs: appCode.jobs,
+    notify: appCode.notify,
   });
   files?.wrapSchema(schema);
   applyFieldAuth(schema);
@@ -236,6 +238,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     server,
     logger,
     jobs: appCode.queue,
+    notify: appCode.notify,
     observers: appCode.observers,
     startWorkers: async () => {
       sessionPurge?.start();

@@ -1,11 +1,11 @@
 import type { Plugin } from 'graphql-yoga';
-import { trustedClient } from '../access/index.ts';
+import { trustedClient, type ResolvedRules } from '../access/index.ts';
 import type { Mailer } from '../auth/index.ts';
 import type { Config } from '../config/index.ts';
 import type { Datamodel, DbClient } from '../db/index.ts';
 import type { WriteObserver } from '../events/index.ts';
 import { createJobs, createWebhooks, retentionFromDays, systemSchema, type Jobs, type JobsRuntime, type Webhooks } from '../jobs/index.ts';
-import { resolveNotificationTypes, type NotificationType } from '../notify/index.ts';
+import { createNotifications, resolveNotificationTypes, usesNotifications, type NotificationType, type Notify, type PushPlatform, type PushSender } from '../notify/index.ts';
 import type { Context, SchemaExtension } from '../schema/index.ts';
 import type { CairnFunctions, ServerContext } from './functions.ts';
 import { loadFunctions, validateFunctions } from './load-functions.ts';
@@ -21,6 +21,10 @@ export interface AppCodeOptions {
   /** The mailer jobs use (`ctx.mail`); read when a job runs (auth is built after the app code). */
   mailer: () => Mailer;
   datamodel: Datamodel;
+  /** The resolved access rules: `ctx.notify`'s `readersOf` audiences are judged by them. */
+  rules?: ResolvedRules;
+  /** Replaces the push services configured from the environment (tests, embedders). */
+  push?: PushSender;
   /** Given by an embedder; otherwise loaded from `config.functionsPath`. */
   functions?: CairnFunctions;
   env?: Record<string, string | undefined>;
@@ -33,11 +37,15 @@ export interface AppCode {
   extension?: SchemaExtension;
   /** `ctx.jobs`. */
   jobs: Jobs;
+  /** `ctx.notify`: present when the schema has the notification models, otherwise it names what is missing. */
+  notify: Notify;
   /** The queue runtime; null when nothing uses jobs. */
   queue: JobsRuntime | null;
   webhooks: Webhooks | null;
   /** The notification types `functions.notifications` declares, normalised (a bad declaration fails boot). */
   notificationTypes: Map<string, NotificationType>;
+  /** The push services configured (what `registerPushDevice` accepts); none without the notification models. */
+  pushPlatforms: readonly PushPlatform[];
   /** For the write path (`AppOptions.observers`): model hooks, then the webhook outbox. */
   observers: WriteObserver[];
   plugins(context: (request: Request) => Promise<Context>): Plugin<any>[];
@@ -56,11 +64,22 @@ export async function buildAppCode(options: AppCodeOptions): Promise<AppCode> {
     get mail() {
       return options.mailer();
     },
+    notify: noNotify,
   };
   const { datamodel } = options;
   // Before anything starts: a bad declaration fails boot with nothing to stop.
   const notificationTypes = resolveNotificationTypes(functions.notifications);
   const resolved = resolveFunctions(functions, () => server, { datamodel, env: options.env ?? process.env, warn: options.warn });
+  // Cairn's own jobs (notification delivery) join the app's, so the queue exists when they do.
+  const notifications =
+    options.rules && usesNotifications(datamodel)
+      ? createNotifications({ datamodel, rules: options.rules, types: notificationTypes, db, trustedDb: options.trustedDb, mail: () => server.mail, jobs: () => server.jobs, push: options.push, env: options.env, logError, warn: options.warn })
+      : null;
+  if (notifications) {
+    for (const name of Object.keys(notifications.jobs)) if (resolved.jobs[name] || resolved.schedules[name]) throw new Error(`Job "${name}" is Cairn's own (notification delivery); rename the app's job`);
+    Object.assign(resolved.jobs, notifications.jobs);
+    server.notify = notifications.notify;
+  }
   const queue =
     Object.keys(resolved.jobs).length || Object.keys(resolved.schedules).length
       ? await createJobs({
@@ -83,9 +102,11 @@ export async function buildAppCode(options: AppCodeOptions): Promise<AppCode> {
   return {
     extension: extensions.length ? (builder, kit) => extensions.forEach((extend) => extend(builder, kit)) : undefined,
     jobs: server.jobs,
+    notify: server.notify,
     queue,
     webhooks,
     notificationTypes,
+    pushPlatforms: notifications?.platforms ?? [],
     observers: [resolved.hooks, webhooks?.observer].filter((o): o is WriteObserver => Boolean(o)),
     plugins: (context) => [useFunctionRoutes(resolved.routes, context, logError), ...resolved.plugins].filter((p): p is Plugin<any> => Boolean(p)),
     async startWorkers() {
@@ -95,6 +116,15 @@ export async function buildAppCode(options: AppCodeOptions): Promise<AppCode> {
     async stopWorkers() {
       await webhooks?.stop();
       await queue?.stop();
+      await notifications?.close();
     },
   };
 }
+
+/** `ctx.notify` of a schema without the notification models. */
+const noNotify: Notify = Object.assign(
+  async () => {
+    throw new Error('ctx.notify needs the Notification (in-app) and/or PushDevice (push) models in schema.prisma (README "Push notifications and the inbox")');
+  },
+  { within: () => noNotify },
+);

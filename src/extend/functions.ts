@@ -3,7 +3,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { AccessClient } from '../access/index.ts';
 import type { Mailer } from '../auth/index.ts';
 import type { JobDefinition, JobRun, Jobs, ScheduleDefinition, WebhookDefinition } from '../jobs/index.ts';
-import type { NotificationTypeDefinition } from '../notify/index.ts';
+import type { NotificationTypeDefinition, Notify } from '../notify/index.ts';
 import type { Builder, Context, Kit, Viewer } from '../schema/index.ts';
 import type { AuthRule } from './field-auth.ts';
 import type { ModelHooks } from './model-hooks.ts';
@@ -28,6 +28,8 @@ export interface ServerContext {
   jobs: Jobs;
   /** Sends e-mail the way auth does: SMTP when `SMTP_URL` is set, else the outbox (`app.auth.outbox`, logged in development). */
   mail: Mailer;
+  /** Sends a notification through the job queue (`notify.within(tx)` inside a transaction). */
+  notify: Notify;
 }
 
 /** A job handler in app code: the run and the server context. */
@@ -41,6 +43,7 @@ export interface RouteContext {
   db: AccessClient;
   viewer: Viewer | null;
   jobs: Jobs;
+  notify: Notify;
   request: Request;
 }
 

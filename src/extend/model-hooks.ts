@@ -1,6 +1,7 @@
 import type { ChangeEvent, PendingWrite, WriteObserver } from '../events/index.ts';
 import type { Jobs } from '../jobs/index.ts';
 import { toJson } from '../jobs/index.ts';
+import type { Notify, NotifyInput, NotifyReceipt } from '../notify/index.ts';
 import type { Viewer } from '../schema/index.ts';
 import type { ServerContext } from './functions.ts';
 
@@ -15,6 +16,8 @@ export interface BeforeHookContext {
   db: any;
   /** Jobs enqueued here exist only if the write commits. */
   jobs: Pick<Jobs, 'enqueue'>;
+  /** Notifications sent here are enqueued in the write's transaction: sent only if it commits. */
+  notify: (input: NotifyInput) => Promise<NotifyReceipt>;
 }
 
 /** Returns replacement data, nothing to keep it, or throws (a CairnError: `forbidden(…)`, `badInput(…)`) to refuse the write. */
@@ -56,7 +59,7 @@ export const hasAfterHooks = (hooks: Record<string, ModelHooks>) => Object.value
  * the same transaction before COMMIT, so they run at least once for every committed change and
  * never for a rolled-back one, outside the client's request.
  */
-export function createHooksObserver(hooks: Record<string, ModelHooks>, jobs: () => Jobs): WriteObserver {
+export function createHooksObserver(hooks: Record<string, ModelHooks>, jobs: () => Jobs, notify: () => Notify): WriteObserver {
   const anyBefore = Object.values(hooks).some((set) => Object.values(before).some((name) => set[name]));
   // Only the methods in use: a beforeWrite observer puts every write in a transaction.
   return {
@@ -64,7 +67,7 @@ export function createHooksObserver(hooks: Record<string, ModelHooks>, jobs: () 
       async beforeWrite(write: PendingWrite) {
         const hook = hooks[write.model]?.[before[write.operation]];
         if (!hook) return;
-        const replaced = await hook(write.data ?? {}, { model: write.model, operation: write.operation, key: write.key, viewer: write.viewer as Viewer | null, db: write.db, jobs: jobs().within(write.db) });
+        const replaced = await hook(write.data ?? {}, { model: write.model, operation: write.operation, key: write.key, viewer: write.viewer as Viewer | null, db: write.db, jobs: jobs().within(write.db), notify: notify().within(write.db) });
         return replaced ?? undefined;
       },
     }),

@@ -47,7 +47,7 @@ export function resolveFunctions(functions: CairnFunctions, server: () => Server
   const jobs = Object.fromEntries(Object.entries(functions.jobs ?? {}).map(([name, job]) => [name, wrap(name, job)]));
   if (hasAfterHooks(hooks)) jobs[afterHooksJob] = wrap(afterHooksJob, { retries: 5, handler: afterHooksHandler(hooks) as never });
   return {
-    hooks: Object.keys(hooks).length ? createHooksObserver(hooks, () => server().jobs) : undefined,
+    hooks: Object.keys(hooks).length ? createHooksObserver(hooks, () => server().jobs, () => server().notify) : undefined,
     webhooks: Object.entries(declared).flatMap(([name, definition]) => {
       // A webhook whose URL or secret comes from an unset variable is off, not a boot failure:
       // the example schema declares one, and a checkout without the variables must still serve.

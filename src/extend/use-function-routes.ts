@@ -31,7 +31,7 @@ export function useFunctionRoutes(routes: Map<string, Route>, context: (request:
       if (!route) return;
       try {
         const ctx = await context(request);
-        endResponse(await route.handler(request, { db: ctx.db, viewer: ctx.viewer, jobs: ctx.jobs, request }));
+        endResponse(await route.handler(request, { db: ctx.db, viewer: ctx.viewer, jobs: ctx.jobs, notify: ctx.notify, request }));
       } catch (error) {
         if (!isCairnError(error)) log(error);
         const code = isCairnError(error) ? error.code : 'INTERNAL_SERVER_ERROR';

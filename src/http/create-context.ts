@@ -1,6 +1,7 @@
 import { trustedClient, type AccessPolicy } from '../access/index.ts';
 import type { DbClient } from '../db/index.ts';
 import type { Jobs } from '../jobs/index.ts';
+import type { Notify } from '../notify/index.ts';
 import type { Context, Viewer } from '../schema/index.ts';
 import { resolveRunAs, type RunAs } from './resolve-run-as.ts';
 
@@ -17,13 +18,15 @@ export interface ContextDeps {
   runAs?: RunAs;
   /** `ctx.jobs`, the app's job queue. */
   jobs: Jobs;
+  /** `ctx.notify`. */
+  notify: Notify;
 }
 
 /**
  * The one place a request context is built. HTTP passes the request; WebSocket passes the upgrade
  * request and the connection params, so both transports authenticate and scope data alike.
  */
-export function createContextFactory({ db, access, resolveViewer, runAs, jobs }: ContextDeps) {
+export function createContextFactory({ db, access, resolveViewer, runAs, jobs, notify }: ContextDeps) {
   return async (request: Request, connectionParams?: Record<string, unknown>): Promise<Context> => {
     const signedIn = resolveViewer ? await resolveViewer(request, connectionParams) : null;
     const viewer = await resolveRunAs(runAs, signedIn, request, connectionParams);
@@ -32,6 +35,7 @@ export function createContextFactory({ db, access, resolveViewer, runAs, jobs }:
       viewer,
       request,
       jobs,
+      notify,
     };
   };
 }

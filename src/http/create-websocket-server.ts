@@ -1,11 +1,11 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { ExecutionArgs, GraphQLError } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { forwardedAddress } from '../auth/index.ts';
 import type { LimitsConfig } from '../config/index.ts';
 import { limitExceeded } from '../errors.ts';
 import type { CairnYoga } from './create-yoga.ts';
+import { serveGraphQLWs } from './serve-graphql-ws.ts';
 
 export interface WebSocketServerOptions {
   /** The HTTP server to share: upgrades on yoga's endpoint (/graphql) become graphql-ws connections. */
@@ -60,7 +60,7 @@ export function createWebSocketServer({ server, yoga, limits, trustProxy = 0 }: 
   });
   const keepAlive = startKeepAlive(wss, limits.wsPingMs);
 
-  const disposable = useServer(
+  const disposable = serveGraphQLWs(
     {
       connectionInitWaitTimeout: limits.wsInitTimeoutMs,
       // An operation stopped because its socket closed has no one to answer: end it quietly.

@@ -61,10 +61,17 @@ export async function createEmbeddedQueue(options: EmbeddedQueueOptions): Promis
   let timer: NodeJS.Timeout | undefined;
   let started = false;
   let polling = false;
+  // A wake-up asked for while a poll runs (a job finished, one was enqueued) is kept for when it
+  // ends: rescheduling then would otherwise push it back to the idle interval.
+  let wake = false;
   const upkeepDue = createUpkeepGate(retention);
 
   const schedule = (ms: number) => {
     if (!started || stopping.signal.aborted) return;
+    if (polling && ms === 0) {
+      wake = true;
+      return;
+    }
     clearTimeout(timer);
     timer = setTimeout(poll, ms);
   };
@@ -105,7 +112,9 @@ export async function createEmbeddedQueue(options: EmbeddedQueueOptions): Promis
       if (!stopping.signal.aborted) logError(error);
     } finally {
       polling = false;
-      schedule(pollMs);
+      const again = wake;
+      wake = false;
+      schedule(again ? 0 : pollMs);
     }
   }
 

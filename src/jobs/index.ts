@@ -10,5 +10,6 @@ export { createScheduler, resolveSchedule, type ScheduleDefinition, type Schedul
 export { resolveJobDefinition, retryDelay, type EnqueueOptions, type JobDefinition, type JobHandler, type JobInfo, type JobQueue, type JobRun, type JobState } from './job-queue.ts';
 export { defaultRetention, pruneInBatches, retentionFromDays, type Retention } from './retention.ts';
 export { sqlOn, type Sql } from './sql.ts';
+export { jobId } from './job-id.ts';
 export { systemSchema } from './system-schema.ts';
 export * from './webhooks/index.ts';

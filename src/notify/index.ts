@@ -7,6 +7,7 @@ export { apnsPayload, createApnsProvider, type ApnsProviderOptions } from './apn
 export { generateVapidKeys, vapidEnv } from './vapid-keys.ts';
 export { createPushSender, loadPushConfig, type PushConfig, type PushSender } from './push-config.ts';
 export { channelsFor, defaultNotificationType, notificationChannels, resolveNotificationTypes, type NotificationChannel, type NotificationType, type NotificationTypeDefinition, type PreferenceRow } from './notification-types.ts';
+export * from './delivery/index.ts';
 export { createNotifyApi, type NotifyApi, type NotifyApiOptions } from './api/create-notify-api.ts';
 export { notifyModelNames, resolveNotifyModels, type NotifyModels } from './api/resolve-notify-models.ts';
 export { validatePushDevice, type DeviceRules, type PushDeviceInput, type ValidDevice } from './api/validate-push-device.ts';

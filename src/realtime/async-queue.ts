@@ -9,59 +9,126 @@ export interface AsyncQueue<T> extends AsyncIterableIterator<T> {
   readonly ended: boolean;
 }
 
-export function createAsyncQueue<T>(options: { limit?: number; onOverflow?: () => void; onReturn?: () => void } = {}): AsyncQueue<T> {
-  const values: T[] = [];
-  const waiting: ((result: IteratorResult<T>) => void)[] = [];
-  let ended = false;
-  let returned = false;
-  const finish = () => {
-    if (returned) return;
-    returned = true;
-    options.onReturn?.();
-  };
-  const done = (): IteratorResult<T> => ({ value: undefined, done: true });
-  const queue: AsyncQueue<T> = {
-    get ended() {
-      return ended;
-    },
-    push(value) {
-      if (ended) return;
-      const next = waiting.shift();
-      if (next) return next({ value, done: false });
-      values.push(value);
-      if (options.limit !== undefined && values.length > options.limit) {
-        values.shift();
-        options.onOverflow?.();
-      }
-    },
-    end() {
-      if (ended) return;
-      ended = true;
-      for (const next of waiting.splice(0)) next(done());
-      if (!values.length) finish();
-    },
-    next() {
-      if (values.length) return Promise.resolve({ value: values.shift()!, done: false });
-      if (ended) {
-        finish();
-        return Promise.resolve(done());
-      }
-      return new Promise((resolve) => waiting.push(resolve));
-    },
-    return() {
-      ended = true;
-      values.length = 0;
-      for (const next of waiting.splice(0)) next(done());
-      finish();
+export interface AsyncQueueOptions {
+  limit?: number;
+  onOverflow?: () => void;
+  onReturn?: () => void;
+}
+
+type Resolve<T> = (result: IteratorResult<T>) => void;
+const done = (): IteratorResult<never> => ({ value: undefined, done: true });
+
+/**
+ * The queue as a class: one idle subscription holds one of these per stream, so its methods live
+ * on the prototype (a closure bundle costs a closure per method, and under tsx's `keepNames` a
+ * property dictionary per closure), and its buffers are allocated on first use. Subclasses
+ * override `returned` and `overflowed` instead of passing callbacks.
+ */
+export class PushQueue<T> implements AsyncQueue<T> {
+  #values: T[] | undefined;
+  // A consumer waits with at most one `next()` at a time (for await, graphql-ws); more are queued.
+  #waiting: Resolve<T> | Resolve<T>[] | undefined;
+  #ended = false;
+  #returned = false;
+  readonly #limit: number;
+
+  constructor(limit = Infinity) {
+    this.#limit = limit;
+  }
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** The consumer left or read the end (once). */
+  protected returned(): void {}
+  /** `limit` was exceeded: the oldest value was dropped. */
+  protected overflowed(): void {}
+
+  #finish(): void {
+    if (this.#returned) return;
+    this.#returned = true;
+    this.returned();
+  }
+
+  #takeWaiting(): Resolve<T> | undefined {
+    const waiting = this.#waiting;
+    if (typeof waiting === 'function') {
+      this.#waiting = undefined;
+      return waiting;
+    }
+    return waiting?.shift();
+  }
+
+  #releaseWaiting(): void {
+    for (let next = this.#takeWaiting(); next; next = this.#takeWaiting()) next(done());
+  }
+
+  push(value: T): void {
+    if (this.#ended) return;
+    const next = this.#takeWaiting();
+    if (next) return next({ value, done: false });
+    const values = (this.#values ??= []);
+    values.push(value);
+    if (values.length > this.#limit) {
+      values.shift();
+      this.overflowed();
+    }
+  }
+
+  end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#releaseWaiting();
+    if (!this.#values?.length) this.#finish();
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.#values?.length) return Promise.resolve({ value: this.#values.shift()!, done: false });
+    if (this.#ended) {
+      this.#finish();
       return Promise.resolve(done());
-    },
-    throw(error?: unknown) {
-      queue.return!();
-      return Promise.reject(error);
-    },
-    [Symbol.asyncIterator]() {
-      return queue;
-    },
-  };
-  return queue;
+    }
+    return new Promise((resolve) => {
+      const waiting = this.#waiting;
+      if (!waiting) this.#waiting = resolve;
+      else if (typeof waiting === 'function') this.#waiting = [waiting, resolve];
+      else waiting.push(resolve);
+    });
+  }
+
+  return(): Promise<IteratorResult<T>> {
+    this.#ended = true;
+    this.#values = undefined;
+    this.#releaseWaiting();
+    this.#finish();
+    return Promise.resolve(done());
+  }
+
+  throw(error?: unknown): Promise<IteratorResult<T>> {
+    void this.return();
+    return Promise.reject(error);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}
+
+class CallbackQueue<T> extends PushQueue<T> {
+  readonly #options: AsyncQueueOptions;
+  constructor(options: AsyncQueueOptions) {
+    super(options.limit);
+    this.#options = options;
+  }
+  protected override returned(): void {
+    this.#options.onReturn?.();
+  }
+  protected override overflowed(): void {
+    this.#options.onOverflow?.();
+  }
+}
+
+export function createAsyncQueue<T>(options: AsyncQueueOptions = {}): AsyncQueue<T> {
+  return new CallbackQueue<T>(options);
 }

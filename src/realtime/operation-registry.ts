@@ -1,10 +1,8 @@
-import type { ExecutionResult } from 'graphql';
 import { CairnError, rateLimited, unauthenticated } from '../errors.ts';
 import type { Context, Viewer } from '../schema/index.ts';
-import { createAsyncQueue, type AsyncQueue } from './async-queue.ts';
+import { Handle } from './operation-stream.ts';
 
-/** The result a subscriber receives when events may have been lost (see README "Missed events"). */
-export const missedEventsResult: ExecutionResult = { extensions: { cairn: { missedEvents: true } } };
+export { Handle, missedEventsResult } from './operation-stream.ts';
 
 export interface RegistryLimits {
   /** Streaming operations (subscriptions and live queries) one connection may hold open. */
@@ -55,15 +53,18 @@ export class OperationRegistry {
     }
     this.#perConnection.set(connection, (this.#perConnection.get(connection) ?? 0) + 1);
     if (viewer) this.#perViewer.set(viewer, (this.#perViewer.get(viewer) ?? 0) + 1);
-    const handle = new Handle(ctx, () => {
-      this.#open.delete(handle);
-      if (!this.#open.size) for (const resolve of this.#drained.splice(0)) resolve();
-      decrement(this.#perConnection, connection);
-      if (viewer) decrement(this.#perViewer, viewer);
-    });
+    const handle = new Handle(ctx, this, connection, viewer);
     this.#open.add(handle);
     this.#byContext.set(ctx, handle);
     return handle;
+  }
+
+  /** Called once by `handle` when its stream is over (read to its end, or returned by the transport). */
+  release(handle: Handle): void {
+    if (!this.#open.delete(handle)) return;
+    if (!this.#open.size) for (const resolve of this.#drained.splice(0)) resolve();
+    decrement(this.#perConnection, handle.connection);
+    if (handle.viewerKey !== undefined) decrement(this.#perViewer, handle.viewerKey);
   }
 
   /** The open operation running with `ctx`. */
@@ -108,56 +109,6 @@ function decrement(map: Map<unknown, number>, key: unknown) {
   const n = (map.get(key) ?? 1) - 1;
   if (n > 0) map.set(key, n);
   else map.delete(key);
-}
-
-export class Handle implements OpenOperation {
-  readonly ctx: Context;
-  onGap?: () => void;
-  readonly #out: AsyncQueue<ExecutionResult>;
-  #source: AsyncIterator<ExecutionResult> | undefined;
-  constructor(ctx: Context, release: () => void) {
-    this.ctx = ctx;
-    this.#out = createAsyncQueue<ExecutionResult>({
-      onReturn: () => {
-        release();
-        void this.#source?.return?.();
-      },
-    });
-  }
-
-  /** The client's stream: `source`'s results with this operation's signals merged in. */
-  wrap(source: AsyncIterable<ExecutionResult>): AsyncIterableIterator<ExecutionResult> {
-    const iterator = (this.#source = source[Symbol.asyncIterator]());
-    const out = this.#out;
-    void (async () => {
-      try {
-        while (!out.ended) {
-          const next = await iterator.next();
-          if (next.done) break;
-          out.push(next.value);
-        }
-      } catch (error) {
-        out.push({ errors: [error instanceof CairnError ? error : new CairnError('INTERNAL_SERVER_ERROR', 'The subscription failed.')] });
-      }
-      out.end();
-    })();
-    return out;
-  }
-
-  gap(): void {
-    if (this.onGap) this.onGap();
-    else this.#out.push(missedEventsResult);
-  }
-
-  fail(error: CairnError): void {
-    this.#out.push({ errors: [error] });
-    this.complete();
-  }
-
-  complete(): void {
-    this.#out.end();
-    void this.#source?.return?.();
-  }
 }
 
 /** Whether a re-resolved viewer is still the one the operation started with. */

@@ -10,43 +10,35 @@ const documentIds = new WeakMap<DocumentNode, number>();
 let nextDocumentId = 0;
 
 /**
- * `subscribe` whose per-event execution is shared: subscribers handed the same payload object
+ * The per-event execution of one subscription, shared: subscribers handed the same payload object
  * with the same document (yoga's parse cache returns one DocumentNode per query text),
  * operation and variables get one execution and one result object, instead of one each. This is
  * what makes fan-out to thousands of subscribers of one viewer class cheap (a cohort, as Hasura
- * calls it).
+ * calls it). A class, not a closure: one lives as long as its subscription.
  */
-export async function subscribeSharingExecution(args: ExecutionArgs): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
-  const source = await createSourceEventStream(args);
-  if (!isAsyncIterable(source)) return source as ExecutionResult;
-  let documentId = documentIds.get(args.document);
-  if (documentId === undefined) documentIds.set(args.document, (documentId = nextDocumentId++));
-  const key = `${documentId}:${args.operationName ?? ''}:${args.variableValues ? JSON.stringify(args.variableValues) : ''}`;
-  const iterator = source[Symbol.asyncIterator]();
-  const run = (payload: unknown): Promise<ExecutionResult> | ExecutionResult => {
-    if (!payload || typeof payload !== 'object') return execute({ ...args, rootValue: payload });
+export class SharedExecution {
+  readonly #args: ExecutionArgs;
+  readonly #key: string;
+  constructor(args: ExecutionArgs) {
+    this.#args = args;
+    let documentId = documentIds.get(args.document);
+    if (documentId === undefined) documentIds.set(args.document, (documentId = nextDocumentId++));
+    this.#key = `${documentId}:${args.operationName ?? ''}:${args.variableValues ? JSON.stringify(args.variableValues) : ''}`;
+  }
+
+  run(payload: unknown): Promise<ExecutionResult> | ExecutionResult {
+    if (!payload || typeof payload !== 'object') return execute({ ...this.#args, rootValue: payload });
     let byKey = executions.get(payload);
     if (!byKey) executions.set(payload, (byKey = new Map()));
-    let result = byKey.get(key);
-    if (!result) byKey.set(key, (result = execute({ ...args, rootValue: payload }) as Promise<ExecutionResult> | ExecutionResult));
+    let result = byKey.get(this.#key);
+    if (!result) byKey.set(this.#key, (result = execute({ ...this.#args, rootValue: payload }) as Promise<ExecutionResult> | ExecutionResult));
     return result;
-  };
-  const mapped: AsyncIterableIterator<ExecutionResult> = {
-    async next() {
-      const next = await iterator.next();
-      return next.done ? { value: undefined, done: true } : { value: await run(next.value), done: false };
-    },
-    async return() {
-      await iterator.return?.();
-      return { value: undefined, done: true };
-    },
-    async throw(error) {
-      await iterator.return?.();
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return mapped;
-    },
-  };
-  return mapped;
+  }
+}
+
+/** The subscription's source stream and its shared execution, or the result that ends it at once (an error). */
+export async function subscribeSharingExecution(args: ExecutionArgs): Promise<{ source: AsyncIterable<unknown>; execution: SharedExecution } | ExecutionResult> {
+  const source = await createSourceEventStream(args);
+  if (!isAsyncIterable(source)) return source as ExecutionResult;
+  return { source, execution: new SharedExecution(args) };
 }

@@ -6,9 +6,6 @@ import type { LiveQueries } from './live-queries.ts';
 import type { OperationRegistry } from './operation-registry.ts';
 import { subscribeSharingExecution } from './share-execution.ts';
 
-const isAsyncIterable = (value: unknown): value is AsyncIterable<ExecutionResult> =>
-  !!value && typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
-
 /**
  * The yoga plugin every streaming operation passes through, on every transport (graphql-ws, SSE,
  * graphql-sse): it counts the operation against the limits, merges the missed-events signal and
@@ -23,24 +20,26 @@ export function useRealtime(registry: OperationRegistry, live: LiveQueries): Plu
       throw error;
     }
   };
+  // One function for every subscription (envelop keeps the one it was given for the operation's life).
+  const subscribe = async (args: ExecutionArgs): Promise<ExecutionResult | AsyncIterableIterator<ExecutionResult>> => {
+    const handle = open(args.contextValue as Context);
+    if (handle instanceof CairnError) return { errors: [handle] };
+    let result: Awaited<ReturnType<typeof subscribeSharingExecution>>;
+    try {
+      result = await subscribeSharingExecution(args);
+    } catch (error) {
+      handle.complete();
+      throw error;
+    }
+    if (!('source' in result)) {
+      handle.complete();
+      return result;
+    }
+    return handle.wrap(result.source, result.execution);
+  };
   return {
     onSubscribe({ setSubscribeFn }) {
-      setSubscribeFn(async (args: ExecutionArgs) => {
-        const handle = open(args.contextValue as Context);
-        if (handle instanceof CairnError) return { errors: [handle] };
-        let result: unknown;
-        try {
-          result = await subscribeSharingExecution(args);
-        } catch (error) {
-          handle.complete();
-          throw error;
-        }
-        if (!isAsyncIterable(result)) {
-          handle.complete();
-          return result as ExecutionResult;
-        }
-        return handle.wrap(result);
-      });
+      setSubscribeFn(subscribe);
     },
     onExecute({ args, executeFn, setExecuteFn }) {
       const operation = getOperationAST(args.document, args.operationName);

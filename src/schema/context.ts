@@ -1,5 +1,6 @@
 import type { AccessClient, Viewer } from '../access/index.ts';
 import type { Jobs } from '../jobs/index.ts';
+import type { Notify } from '../notify/index.ts';
 
 export type { Viewer };
 
@@ -19,4 +20,6 @@ export interface Context {
   request: Request;
   /** The job queue: `ctx.jobs.enqueue(name, payload, { runAt, key, retries })` (src/jobs). */
   jobs: Jobs;
+  /** Sends a notification (in-app, push, e-mail) through the job queue: `ctx.notify({ to, type, title, … })` (src/notify). */
+  notify: Notify;
 }

@@ -127,6 +127,25 @@ describeEachProvider('realtime: subscriptions over graphql-ws', (provider) => {
     ]);
   });
 
+  it('subscribers alike (same viewer, field, where, selection) share one group: each gets each event once; one leaving or joining later changes nothing for the others', async () => {
+    const query = 'subscription { postCreated(where: { title: { startsWith: "Group" } }) { title } }';
+    const titles = (results: { data?: any }[]) => results.map((r) => r.data.postCreated.title);
+    const shared = ws.connect();
+    const [a, b, c, d] = [ws.subscribe(ws.connect(), query), ws.subscribe(ws.connect(), query), ws.subscribe(shared, query), ws.subscribe(shared, query)];
+    await untilStreams(t.app, 4);
+    await post({ title: 'Group 1', status: 'PUBLISHED' });
+    for (const s of [a, b, c, d]) expect(titles(await s.until(1))).toEqual(['Group 1']);
+    a.stop();
+    await untilStreams(t.app, 3, 'exactly');
+    const late = ws.subscribe(ws.connect(), query);
+    await untilStreams(t.app, 4);
+    await post({ title: 'Group 2', status: 'PUBLISHED' });
+    await post({ title: 'Group 3', status: 'PUBLISHED' });
+    for (const s of [b, c, d]) expect(titles(await s.until(3))).toEqual(['Group 1', 'Group 2', 'Group 3']);
+    expect(titles(await late.until(2))).toEqual(['Group 2', 'Group 3']);
+    expect(titles(a.results)).toEqual(['Group 1']);
+  });
+
   it('a rolled-back mutation publishes nothing', async () => {
     const posts = ws.subscribe(ws.connect(), 'subscription { postCreated { title } }');
     const comments = ws.subscribe(ws.connect(), 'subscription { commentCreated { body } }');

@@ -24,6 +24,17 @@ export default defineFunctions({
             // Enqueued in the same transaction: no e-mail for a publish that rolls back; the key
             // makes a retried mutation notify once.
             await ctx.jobs.within(tx.sudo()).enqueue('notifyFollowers', { postId: id }, { key: `post-published:${id}` });
+            // In-app and push for the author's followers, but only those the rules let read the
+            // post (judged when the job runs); the key makes it once per follower.
+            const followers = await tx.sudo().follow.findMany({ where: { followingId: post.authorId }, select: { followerId: true } });
+            await ctx.notify.within(tx)({
+              to: { readersOf: { model: 'Post', where: { id } }, among: { users: followers.map((f: { followerId: number }) => f.followerId) } },
+              type: 'post.published',
+              title: post.title,
+              body: post.body.slice(0, 140),
+              url: `/posts/${id}`,
+              key: `post-published:${id}`,
+            });
             return published;
           });
         },
@@ -31,7 +42,37 @@ export default defineFunctions({
     );
   },
 
+  // Notification types: their default channels; users switch channels off per type (critical ones excepted).
+  notifications: {
+    'post.published': { channels: ['inApp', 'push'], description: 'A writer you follow published a post' },
+    'chat.message': { channels: ['inApp', 'push'], description: 'A new message in one of your conversations' },
+    'security.alert': { channels: ['inApp', 'push', 'email'], critical: true, description: 'Sign-ins and changes to your account' },
+  },
+
   hooks: {
+    Message: {
+      // A chat message reaches the conversation's other members: an inbox entry and a push to their
+      // devices. "Offline" is not tracked across instances, so every member but the author is
+      // notified; the push collapses per message and the client drops it while the chat is open.
+      afterCreate: async (change, ctx) => {
+        const message = change.after as { id: number; body: string; conversationId: number; authorId: number };
+        const conversation = await ctx.db.conversation.findUnique({ where: { id: message.conversationId }, select: { title: true, members: { select: { userId: true } } } });
+        if (!conversation) return;
+        const author = await ctx.db.user.findUnique({ where: { id: message.authorId }, select: { name: true, email: true } });
+        const others = conversation.members.map((m: { userId: number }) => m.userId).filter((id: number) => id !== message.authorId);
+        if (!others.length) return;
+        await ctx.notify({
+          // Only members who may read the message (the Message rules), among the other members.
+          to: { readersOf: { model: 'Message', where: { id: message.id } }, among: { users: others } },
+          type: 'chat.message',
+          title: `${author?.name ?? author?.email ?? 'Someone'} in ${conversation.title}`,
+          body: message.body.slice(0, 140),
+          url: `/conversations/${message.conversationId}`,
+          data: { conversationId: String(message.conversationId), messageId: String(message.id) },
+          key: `chat-message:${message.id}`,
+        });
+      },
+    },
     User: {
       // After sign-up commits (at least once, outside the request): the welcome mail, once per user.
       afterCreate: (change, ctx) => ctx.jobs.enqueue('sendWelcomeEmail', { userId: change.key.id }, { key: `welcome:${change.key.id}` }),
