@@ -44,9 +44,9 @@ export type SessionCache = ReturnType<typeof createSessionCache>;
  *
  * Revocation reaches every instance through the event bus: whoever deletes sessions or changes a
  * user's roles publishes, every instance (this one included) drops the entries at once. A
- * revocation resolves after its own message came back over the bus: the transport has then handed
- * it to every other subscriber too, so the request that signed out is answered only after the
- * other instances were told. Races with a lookup in flight are closed by a generation counter:
+ * revocation resolves after its own message came back over the bus (and one more event-loop turn):
+ * the transport has then handed it to every other subscriber too, so the request that signed out
+ * is answered only after the other instances were told. Races with a lookup in flight are closed by a generation counter:
  * a lookup that started before any revocation arrived does not fill the cache. Until the bus
  * subscription is live, and while the bus may have lost messages (`onGap`), nothing is cached.
  */
@@ -102,6 +102,10 @@ export function createSessionCache(options: SessionCacheOptions) {
     try {
       await bus.publish(sessionRevocationTopic, message);
       await echoed;
+      // The echo may be read from this instance's socket in the same event-loop turn as, but
+      // before, another instance's (in one process, or behind the same loop): one more turn lets
+      // every socket Redis wrote to in that flush be read before the revoking request answers.
+      await new Promise((resolve) => setImmediate(resolve));
     } catch (error) {
       // The store no longer has the sessions; other instances' entries lapse within `ttlMs`.
       logError(error);
