@@ -146,7 +146,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   let mailer: Mailer | undefined;
   const appCode = await buildAppCode({ config, db, trustedDb: () => trustedDb, mailer: () => (mailer ??= resolveMailer()), datamodel: generated.datamodel, rules, push: options.push, functions: options.functions, logError, warn });
   // Auth's guard concerns User, file clean-up the models with file fields: scoped, so other models' writes pay nothing for them.
-  const authGuard = authWriteObserver(generated.datamodel);
+  // Auth is built after the write path (it needs rule-applying clients); role changes and user deletions reach its session cache through this.
+  let revokeUserSessions = (_userId: string | number): void => {};
+  const authGuard = authWriteObserver(generated.datamodel, (userId) => revokeUserSessions(userId));
   const fileModels = files && [...new Set(files.fields.all.map((f) => f.model))];
   const observers = [
     authGuard && { models: ['User'], ...authGuard },
@@ -158,7 +160,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const access = options.access === 'trusted' ? 'trusted' : createAccessPolicy({ rules, explain: config.env !== 'production', observers, onObserverError: logError });
   if (access !== 'trusted') trustedDb = access.sudo(db);
   const clientFor = (viewer: Viewer) => (access === 'trusted' ? trustedClient(db, viewer) : access.clientFor(db, viewer));
-  const auth = createAuth({ config, db: trustedDb, datamodel: generated.datamodel, clientFor, logError, warn, ...authOverrides });
+  const auth = createAuth({ config, db: trustedDb, datamodel: generated.datamodel, clientFor, logError, warn, bus, ...authOverrides });
+  if (auth) revokeUserSessions = (userId) => void auth.sessions.revokeUser(userId).catch(logError);
   // Expired sessions (and their push devices, by cascade) and one-time tokens, on every instance.
   const sessionPurge = auth && createSessionPurge({ db: trustedDb, everyMs: config.sessionPurgeMs, now: authOverrides?.now, logError });
   const notificationApi = createNotifyApi({

@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 
 export type BenchDb = 'postgresql' | 'sqlite';
 export type BenchSize = 'small' | 'large';
-export const serverNames = ['raw', 'prisma', 'cairn', 'postgraphile'] as const;
+/** `cairn` sends a real session token (bearer) on every request; `cairn-anon` sends none. */
+export const serverNames = ['raw', 'prisma', 'cairn', 'cairn-anon', 'postgraphile'] as const;
 export type ServerName = (typeof serverNames)[number];
 
 /** Everything one `npm run bench` invocation was asked to do, validated once. */
@@ -24,8 +25,6 @@ export interface BenchArgs {
   reseed: boolean;
   /** Write a V8 CPU profile of these servers to bench/results/profiles/. */
   profile: ServerName[];
-  /** Who Cairn's requests run as: a signed-in admin (answers match the baselines) or nobody. */
-  cairnViewer: 'admin' | 'anonymous';
   /**
    * How the Node servers (raw, prisma, cairn) run their TypeScript: `native` on a Node with type
    * stripping (≥ 22.18, as the Docker image runs Cairn), or through tsx's loader on the runner's
@@ -44,10 +43,10 @@ const usage = `npm run bench -- [options]
   --connections N            concurrent connections (default 10)
   --seed N                   dataset seed (default 42)
   --shapes a,b               only these shapes (default all)
-  --servers raw,prisma,...   only these servers (default raw,prisma,cairn,postgraphile)
+  --servers raw,prisma,...   only these servers (default raw,prisma,cairn,cairn-anon,postgraphile;
+                             cairn: signed in with a bearer session token, cairn-anon: no credentials)
   --profile cairn,...        write .cpuprofile files of these servers to bench/results/profiles/
   --reseed                   rebuild the dataset
-  --cairn-viewer admin|anonymous  who Cairn's requests run as (default admin: rules admit every row)
   --runtime native|tsx       how raw, prisma and cairn run TypeScript: Node ≥ 22.18's type stripping (default on
                              PostgreSQL; installs node@22 into bench/.node when this Node is older) or tsx (default on SQLite)
 env BENCH_DATABASE_URL       PostgreSQL server and database (default postgresql://postgres@127.0.0.1:5432/cairn_bench)`;
@@ -66,7 +65,6 @@ export function parseBenchArgs(argv: string[], env: Record<string, string | unde
       servers: { type: 'string', default: serverNames.join(',') },
       profile: { type: 'string', default: '' },
       reseed: { type: 'boolean', default: false },
-      'cairn-viewer': { type: 'string', default: 'admin' },
       runtime: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -89,7 +87,6 @@ export function parseBenchArgs(argv: string[], env: Record<string, string | unde
     servers: list('--servers', values.servers),
     profile: list('--profile', values.profile),
     reseed: values.reseed,
-    cairnViewer: oneOf('--cairn-viewer', values['cairn-viewer'], ['admin', 'anonymous'] as const),
     // better-sqlite3 is built for the runner's Node, so SQLite runs stay on it.
     runtime: oneOf('--runtime', values.runtime ?? (db === 'sqlite' ? 'tsx' : 'native'), db === 'sqlite' ? (['tsx'] as const) : (['native', 'tsx'] as const)),
     databaseUrl: env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/cairn_bench',

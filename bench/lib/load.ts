@@ -36,7 +36,7 @@ export interface LoadOptions {
 /** The HTTP body of the k-th request of `shape` for one server (GraphQL or the JSON servers). */
 export function requestBody(server: ServerName, shape: Shape, k: number, size: DatasetSize, tag: string): string {
   const vars = shape.vars(k, size, tag);
-  if (server === 'cairn') return JSON.stringify({ query: shape.cairn, variables: vars });
+  if (server === 'cairn' || server === 'cairn-anon') return JSON.stringify({ query: shape.cairn, variables: vars });
   if (server === 'postgraphile') {
     if ('na' in shape.postgraphile) throw new Error(`${shape.name} has no PostGraphile form`);
     return JSON.stringify({ query: shape.postgraphile.query, variables: shape.postgraphile.vars?.(vars) ?? vars });
@@ -50,7 +50,7 @@ export const requestPath = (server: ServerHandle, shape: Shape) => (server.path 
 export async function probe(server: ServerHandle, kind: ServerName, shape: Shape, size: DatasetSize): Promise<unknown> {
   const response = await fetch(`http://127.0.0.1:${server.port}${requestPath(server, shape)}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...server.headers },
     body: requestBody(kind, shape, 0, size, `probe${Date.now()}`),
   });
   const json = (await response.json()) as { data?: unknown; errors?: { message: string }[] };
@@ -71,7 +71,7 @@ export async function measureCell(server: ServerHandle, kind: ServerName, shape:
         {
           method: 'POST',
           path: requestPath(server, shape),
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...server.headers },
           setupRequest: (request) => ({ ...request, body: requestBody(kind, shape, k++, options.size, tag) }),
         },
       ],

@@ -16,6 +16,9 @@ export interface Ratio {
   cpuCairnOverRaw?: number;
   cpuCairnOverPostgraphile?: number;
   cairnSqlPerRequest?: number;
+  /** The anonymous Cairn against PostGraphile (req/s and CPU per request, as above). */
+  anonOverPostgraphile?: number;
+  cpuAnonOverPostgraphile?: number;
 }
 
 export function ratios(shapes: Shape[], cells: Cell[]): Ratio[] {
@@ -27,6 +30,7 @@ export function ratios(shapes: Shape[], cells: Cell[]): Ratio[] {
     const cairn = rps(shape.name, 'cairn');
     const raw = rps(shape.name, 'raw');
     const pgl = rps(shape.name, 'postgraphile');
+    const anon = rps(shape.name, 'cairn-anon');
     return {
       shape: shape.name,
       cairnOverRaw: cairn && raw ? cairn.rps / raw.rps : undefined,
@@ -35,6 +39,8 @@ export function ratios(shapes: Shape[], cells: Cell[]): Ratio[] {
       cpuCairnOverRaw: cairn && raw ? raw.cpuMsPerRequest / cairn.cpuMsPerRequest : undefined,
       cpuCairnOverPostgraphile: cairn && pgl ? pgl.cpuMsPerRequest / cairn.cpuMsPerRequest : undefined,
       cairnSqlPerRequest: cairn?.sqlPerRequest,
+      anonOverPostgraphile: anon && pgl ? anon.rps / pgl.rps : undefined,
+      cpuAnonOverPostgraphile: anon && pgl ? pgl.cpuMsPerRequest / anon.cpuMsPerRequest : undefined,
     };
   });
 }
@@ -70,8 +76,9 @@ export function formatTables(shapes: Shape[], servers: ServerName[], cells: Cell
   }
   lines.push(
     '',
-    'Ratios of req/s (and, as "cpu", of server CPU per request inverted: how Cairn would fare if the server were the only process on the machine)',
-    `${pad('shape', 11, true)} ${pad('cairn/raw', 10)} ${pad('target', 12)} ${pad('cairn/pgl', 10)} ${pad('target', 7)} ${pad('cpu c/raw', 10)} ${pad('cpu c/pgl', 10)} ${pad('cairn SQL/req', 14)}`,
+    'Ratios of req/s (and, as "cpu", of server CPU per request inverted: how Cairn would fare if the server were the only process on the machine);',
+    'cairn is signed in (bearer session), anon is cairn-anon (no credentials)',
+    `${pad('shape', 11, true)} ${pad('cairn/raw', 10)} ${pad('target', 12)} ${pad('cairn/pgl', 10)} ${pad('target', 7)} ${pad('cpu c/raw', 10)} ${pad('cpu c/pgl', 10)} ${pad('anon/pgl', 9)} ${pad('cpu a/pgl', 10)} ${pad('cairn SQL/req', 14)}`,
   );
   for (const r of rows) {
     const mark = (ok: boolean | undefined) => (ok === undefined ? '' : ok ? ' ok' : ' MISS');
@@ -84,6 +91,8 @@ export function formatTables(shapes: Shape[], servers: ServerName[], cells: Cell
         pad(r.cairnOverPostgraphile === undefined ? '' : `≥1${mark(r.cairnOverPostgraphile >= 1)}`, 7),
         pad(fixed(r.cpuCairnOverRaw, 2), 10),
         pad(fixed(r.cpuCairnOverPostgraphile, 2), 10),
+        pad(r.anonOverPostgraphile === undefined ? '—' : `${r.anonOverPostgraphile.toFixed(2)}${mark(r.anonOverPostgraphile >= 1)}`, 9),
+        pad(fixed(r.cpuAnonOverPostgraphile, 2), 10),
         pad(fixed(r.cairnSqlPerRequest, 2), 14),
       ].join(' '),
     );

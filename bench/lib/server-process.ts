@@ -11,6 +11,8 @@ export interface ServerHandle {
   port: number;
   /** `/graphql` for GraphQL servers, `/` for the JSON ones (the shape name is appended). */
   path: string;
+  /** Headers every request to this server carries (Cairn's bearer session token). */
+  headers: Record<string, string>;
   pid: number;
   /** Counters once no request is in flight. */
   stats(): Promise<Stats>;
@@ -45,7 +47,8 @@ export function startServer(options: SpawnOptions): Promise<ServerHandle> {
     execPath: options.node ?? process.execPath,
     execArgv,
     env: { ...process.env, NODE_ENV: 'production', ...options.env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // stdout (Cairn's request log) goes nowhere: its cost stays, the terminal keeps the runner's lines.
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
     const onExit = (code: number | null) => reject(new Error(`${options.name} server exited (${code}) before it was ready`));
@@ -54,12 +57,12 @@ export function startServer(options: SpawnOptions): Promise<ServerHandle> {
       if (message.type === 'error') return reject(new Error(`${options.name} server failed to start: ${message.message}`));
       if (message.type !== 'ready') return reject(new Error(`${options.name} server sent ${message.type} before ready`));
       child.off('exit', onExit);
-      resolve(handle(options.name, child, message.port, message.path));
+      resolve(handle(options.name, child, message.port, message.path, message.headers ?? {}));
     });
   });
 }
 
-function handle(name: string, child: ChildProcess, port: number, path: string): ServerHandle {
+function handle(name: string, child: ChildProcess, port: number, path: string, headers: Record<string, string>): ServerHandle {
   // One question at a time: every answer is a `stats` message, so answers can't be told apart.
   let queue: Promise<unknown> = Promise.resolve();
   const ask = (type: RunnerMessage['type']) => {
@@ -81,6 +84,7 @@ function handle(name: string, child: ChildProcess, port: number, path: string): 
     name,
     port,
     path,
+    headers,
     pid: child.pid!,
     stats: () => ask('stats'),
     reset: () => ask('reset'),

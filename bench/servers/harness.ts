@@ -4,7 +4,7 @@ import { counts } from './statement-counter.ts';
 
 /** What a bench server child reports to the runner over IPC. */
 export type ServerMessage =
-  | { type: 'ready'; port: number; path: string }
+  | { type: 'ready'; port: number; path: string; headers?: Record<string, string> }
   | { type: 'stats'; requests: number; data: number; control: number; rss: number; cpuMs: number }
   | { type: 'error'; message: string };
 /**
@@ -17,6 +17,8 @@ export interface Started {
   server: Server;
   /** URL path the load goes to: `/graphql`, or `/` for the JSON servers (shape appended). */
   path: string;
+  /** Headers every request carries (Cairn's bearer session token). */
+  headers?: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -68,7 +70,7 @@ export async function runServerProcess(start: () => Promise<Started>): Promise<v
   if (!started.server.listening) {
     await new Promise<void>((resolve) => started.server.listen(0, '127.0.0.1', resolve));
   }
-  send({ type: 'ready', port: (started.server.address() as AddressInfo).port, path: started.path });
+  send({ type: 'ready', port: (started.server.address() as AddressInfo).port, path: started.path, headers: started.headers });
 }
 
 export type Handler = (vars: Record<string, any>) => Promise<unknown> | unknown;

@@ -1,10 +1,12 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config/index.ts';
 import type { Datamodel, DbClient } from '../db/index.ts';
+import { createMemoryEventBus, type EventBus } from '../events/index.ts';
 import type { SchemaExtension, Viewer } from '../schema/index.ts';
 import { createApiTokens } from './api-tokens.ts';
 import { createBackgroundWork } from './background-work.ts';
 import type { AuthDeps, AuthSettings } from './auth-deps.ts';
+import { createSessionCache, type SessionCacheSettings } from './create-session-cache.ts';
 import { createSessionManager, type SessionManager } from './create-session-manager.ts';
 import { createThrottler } from './create-throttler.ts';
 import { createViewerResolver } from './create-viewer-resolver.ts';
@@ -49,6 +51,11 @@ export interface AuthOverrides {
   rateLimitStore?: RateLimitStore;
   /** @default the app's Session model through Prisma */
   sessionStore?: SessionStore;
+  /**
+   * The in-process cache of looked-up sessions (revoked on every instance through the event bus);
+   * `false` looks every session up in the store. @default { ttlMs: 5000, maxEntries: 10000 }
+   */
+  sessionCache?: SessionCacheSettings | false;
 }
 
 export interface AuthOptions extends AuthOverrides {
@@ -64,6 +71,8 @@ export interface AuthOptions extends AuthOverrides {
   logError?: (error: unknown) => void;
   /** Where boot warnings go (e.g. production without SMTP_URL). @default console.warn */
   warn?: (message: string) => void;
+  /** Carries session revocations between instances (the app's bus). @default in-process */
+  bus?: EventBus;
 }
 
 /** Authentication as the rest of the app sees it. */
@@ -113,6 +122,10 @@ export function createAuth(options: AuthOptions): Auth | null {
   const rateLimits =
     options.rateLimitStore ??
     (config.redisUrl ? createRedisRateLimitStore({ url: config.redisUrl }) : createMemoryRateLimitStore({ now: () => now().getTime() }));
+  const logError = options.logError ?? console.error;
+  const ownBus = options.bus ? undefined : createMemoryEventBus();
+  const sessionCache =
+    options.sessionCache === false ? undefined : createSessionCache({ ...options.sessionCache, bus: options.bus ?? ownBus!, now, logError });
   const deps: AuthDeps = {
     db,
     clientFor: options.clientFor ?? (() => db),
@@ -125,6 +138,7 @@ export function createAuth(options: AuthOptions): Auth | null {
       store: options.sessionStore ?? createPrismaSessionStore(db),
       now,
       ttlMs: config.sessionTtlDays * 24 * 3600_000,
+      cache: sessionCache,
     }),
     throttle: createThrottler(rateLimits, now),
     logError: options.logError ?? console.error,
@@ -159,6 +173,7 @@ export function createAuth(options: AuthOptions): Auth | null {
     settled: () => deps.background.settled(),
     close: () => {
       smtp?.close();
+      sessionCache?.close().then(() => ownBus?.close()).catch(logError);
       // A store passed in belongs to the caller.
       if (!options.rateLimitStore) rateLimits.close().catch(deps.logError);
     },

@@ -1,3 +1,4 @@
+import type { SessionCache } from './create-session-cache.ts';
 import { generateToken, hashToken, isTokenShaped } from './random-token.ts';
 import type { SessionRecord, SessionStore, SessionUser } from './session-store.ts';
 
@@ -7,6 +8,8 @@ export interface SessionManagerOptions {
   now: () => Date;
   /** How long a session lives without use. */
   ttlMs: number;
+  /** Remembers found sessions for a few seconds; revocations go through it to every instance. @default none */
+  cache?: SessionCache;
 }
 
 export interface ValidSession {
@@ -24,9 +27,10 @@ export type SessionManager = ReturnType<typeof createSessionManager>;
  * it to a full `ttlMs` again, so active users stay signed in and the store is written at most
  * about once per half-life.
  */
-export function createSessionManager({ store, now, ttlMs }: SessionManagerOptions) {
+export function createSessionManager({ store, now, ttlMs, cache }: SessionManagerOptions) {
   return {
     ttlMs,
+    cache,
 
     async create(userId: string | number, meta: { userAgent?: string | null; ip?: string | null } = {}) {
       const token = generateToken();
@@ -47,24 +51,48 @@ export function createSessionManager({ store, now, ttlMs }: SessionManagerOption
     /** The session a token stands for, or null (unknown, malformed, expired: all alike to callers). */
     async validate(token: string): Promise<ValidSession | null> {
       if (!isTokenShaped(token)) return null;
-      const found = await store.find(hashToken(token));
-      if (!found) return null;
+      const id = hashToken(token);
+      let found = cache?.get(id);
+      if (!found) {
+        const generation = cache?.generation() ?? 0;
+        const stored = await store.find(id);
+        if (!stored) return null;
+        // Only a live session is cached (an expired one is deleted below, a forged one was never found).
+        if (now().getTime() < stored.session.expiresAt.getTime()) cache?.set(stored, generation);
+        found = stored;
+      }
       const { session, user } = found;
       const at = now().getTime();
       if (at >= session.expiresAt.getTime()) {
+        cache?.forget(session.id);
         await store.delete(session.id);
         return null;
       }
       if (at >= session.expiresAt.getTime() - ttlMs / 2) {
         session.expiresAt = new Date(at + ttlMs);
         await store.extend(session.id, session.expiresAt);
+        cache?.renewed(session.id, session.expiresAt);
         return { session, user, renewed: true };
       }
       return { session, user, renewed: false };
     },
 
-    invalidate: (sessionId: string) => store.delete(sessionId),
-    invalidateAll: (userId: string | number, exceptId?: string) => store.deleteForUser(userId, exceptId),
+    /** Ends one session: deleted from the store, then dropped from every instance's cache. */
+    async invalidate(sessionId: string): Promise<void> {
+      await store.delete(sessionId);
+      await cache?.revokeSession(sessionId);
+    },
+    /** Ends every session of a user but `exceptId` (every instance drops all of the user's cached ones). */
+    async invalidateAll(userId: string | number, exceptId?: string): Promise<number> {
+      const count = await store.deleteForUser(userId, exceptId);
+      await cache?.revokeUser(userId);
+      return count;
+    },
+    /**
+     * The user's roles changed or the user is gone: cached sessions are looked up again (every
+     * instance), so the change applies from the next request on.
+     */
+    revokeUser: async (userId: string | number): Promise<void> => cache?.revokeUser(userId),
 
     /** A user's live sessions, newest first. */
     async list(userId: string | number): Promise<SessionRecord[]> {

@@ -3,6 +3,7 @@ import type { Datamodel } from '../db/index.ts';
 import type { PendingWrite, WriteObserver } from '../events/index.ts';
 import { normalizeEmail } from './email-address.ts';
 import { resolveAuthModels } from './resolve-auth-models.ts';
+import { revokeOnUserChange } from './revoke-on-user-change.ts';
 
 /**
  * The write-path side of the protected User fields, for app code that writes through a viewer's
@@ -30,5 +31,9 @@ export function protectAuthFields(): WriteObserver {
   };
 }
 
-/** The write path's guard of auth's fields for schemas that declare the auth models; none otherwise. */
-export const authWriteObserver = (datamodel: Datamodel): WriteObserver | undefined => (resolveAuthModels(datamodel) ? protectAuthFields() : undefined);
+/**
+ * The write path's guard of auth's fields for schemas that declare the auth models, and the
+ * session cache's revocation on role changes and user deletions (`revokeUser`); none otherwise.
+ */
+export const authWriteObserver = (datamodel: Datamodel, revokeUser?: (userId: string | number) => void): WriteObserver | undefined =>
+  resolveAuthModels(datamodel) ? { ...protectAuthFields(), ...(revokeUser ? revokeOnUserChange(revokeUser) : {}) } : undefined;

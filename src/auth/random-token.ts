@@ -1,6 +1,6 @@
-import { sha256 } from '@oslojs/crypto/sha2';
+import { hash } from 'node:crypto';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
-import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 
 const utf8 = new TextEncoder();
 
@@ -21,8 +21,12 @@ export function isTokenShaped(value: string, prefix = ''): boolean {
   return value.startsWith(prefix) && tokenShape.test(value.slice(prefix.length));
 }
 
-/** All the database keeps of a token: its SHA-256 in hex. A leaked table grants nothing. */
-export const hashToken = (token: string): string => encodeHexLowerCase(sha256(utf8.encode(token)));
+/**
+ * All the database keeps of a token: its SHA-256 in hex. A leaked table grants nothing. Node's
+ * native hash: every signed-in request hashes its token (the session cache's key), and the
+ * JavaScript SHA-256 cost about 1% of a simple query's CPU.
+ */
+export const hashToken = (token: string): string => hash('sha256', token, 'hex');
 
 /**
  * An id for a stored token hash that lists can show: hashes are never selectable, and this one

@@ -1,7 +1,7 @@
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Logger } from './create-logger.ts';
 import { useRequestLog } from './use-request-log.ts';
-import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import type { Auth } from '../auth/index.ts';
 import type { Datamodel } from '../db/index.ts';
@@ -12,6 +12,7 @@ import { useBodySizeLimit } from './use-body-size-limit.ts';
 import { useErrorCodes } from './use-error-codes.ts';
 import { renderGraphiQLPage, useResponseDelivery } from './use-response-delivery.ts';
 import { useOperationLimits } from './use-operation-limits.ts';
+import { useReadyEndpoint } from './use-ready-endpoint.ts';
 import { useRequestDeadline } from './use-request-deadline.ts';
 import type { LimitsConfig } from '../config/index.ts';
 
@@ -60,7 +61,7 @@ export function createCairnYoga(options: YogaOptions): CairnYoga {
     useBodySizeLimit(options.maxBodyBytes),
     useOperationLimits({ limits: options.limits, maxPageSize: options.maxPageSize }),
     useRequestDeadline(options.limits.requestTimeoutMs),
-    useReadinessCheck({ endpoint: '/ready', check: () => options.isReady() }),
+    useReadyEndpoint({ endpoint: '/ready', check: () => options.isReady() }),
     auth?.plugins.clientAddress,
     auth?.plugins.sessionCookies,
     auth?.plugins.oauthRoutes,

@@ -1,6 +1,6 @@
 import { buildSchema, getIntrospectionQuery, parse } from 'graphql';
 import { expect, it } from 'vitest';
-import { operationCost } from './operation-cost.ts';
+import { operationCost, pageSizeFromVariables } from './operation-cost.ts';
 
 const schema = buildSchema(`
   type Query { users(take: Int): [User!]!, user(id: Int!): User, usersConnection(first: Int, last: Int): UserConnection!, count: Int! }
@@ -42,4 +42,11 @@ it('stops growing past any sane limit instead of overflowing', () => {
   for (let i = 0; i < 40; i++) query = `posts { author { ${query} } }`;
   expect(cost(`{ users { ${query} } }`)).toBeGreaterThan(1e12);
   expect(Number.isFinite(cost(`{ users { ${query} } }`))).toBe(true);
+});
+
+it('tells documents whose page sizes come from variables (their cost is worked out per request) from the rest (once per document)', () => {
+  expect(pageSizeFromVariables(parse('query ($n: Int) { users(take: $n) { id } }'))).toBe(true);
+  expect(pageSizeFromVariables(parse('query ($n: Int) { usersConnection(first: 10, last: $n) { totalCount } }'))).toBe(true);
+  expect(pageSizeFromVariables(parse('query ($id: Int!, $skip: Int) { user(id: $id) { posts(take: 5, skip: $skip) { id } } }'))).toBe(false);
+  expect(pageSizeFromVariables(parse('{ users(take: 3) { id } }'))).toBe(false);
 });

@@ -5,6 +5,7 @@ import {
   isLeafType,
   Kind,
   valueFromASTUntyped,
+  visit as visitAst,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLField,
@@ -16,6 +17,19 @@ import {
 
 /** The arguments that bound a generated list: `take` (lists, relation lists, groupBy), `first`/`last` (connections). */
 const pageArguments = ['take', 'first', 'last'];
+
+/** Whether a variable's value sets a page size anywhere (`take: $n`): then the cost depends on the variables. */
+export function pageSizeFromVariables(document: DocumentNode): boolean {
+  let found = false;
+  visitAst(document, {
+    Argument(node) {
+      if (!pageArguments.includes(node.name.value)) return false;
+      visitAst(node.value, { Variable: () => void (found = true) });
+      return false;
+    },
+  });
+  return found;
+}
 
 /**
  * The rows an operation may ask for, before it runs: every object-typed field costs the product

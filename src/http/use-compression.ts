@@ -17,19 +17,22 @@ const streaming = /^(text\/event-stream|multipart\/mixed)/i;
  */
 export function useCompression({ thresholdBytes = 1024 }: CompressionOptions = {}): Plugin {
   return {
-    async onResponse({ request, response, setResponse, fetchAPI }) {
-      if (!response.body || response.headers.has('content-encoding')) return;
-      if (streaming.test(response.headers.get('content-type') ?? '')) return;
+    // Synchronous unless it compresses: reading `response.body` would turn the string body into a
+    // stream (and a new Response would stream it out), so the common case only touches headers.
+    onResponse({ request, response, setResponse, fetchAPI }) {
       const length = Number(response.headers.get('content-length') ?? Number.NaN);
-      if (!(length >= thresholdBytes)) return;
+      if (!(length >= thresholdBytes) || response.headers.has('content-encoding')) return;
+      if (streaming.test(response.headers.get('content-type') ?? '')) return;
+      response.headers.append('vary', 'Accept-Encoding');
       const encoding = pickEncoding(request.headers.get('accept-encoding'));
-      const headers = new fetchAPI.Headers(response.headers);
-      headers.append('vary', 'Accept-Encoding');
-      if (!encoding) return setResponse(new fetchAPI.Response(response.body, { status: response.status, statusText: response.statusText, headers }));
-      const body = await encodeBody(new Uint8Array(await response.arrayBuffer()), encoding);
-      headers.set('content-encoding', encoding);
-      headers.set('content-length', String(body.byteLength));
-      setResponse(new fetchAPI.Response(new Uint8Array(body.buffer, body.byteOffset, body.byteLength) as Uint8Array<ArrayBuffer>, { status: response.status, statusText: response.statusText, headers }));
+      if (!encoding || !response.body) return;
+      return (async () => {
+        const body = await encodeBody(new Uint8Array(await response.arrayBuffer()), encoding);
+        const headers = new fetchAPI.Headers(response.headers);
+        headers.set('content-encoding', encoding);
+        headers.set('content-length', String(body.byteLength));
+        setResponse(new fetchAPI.Response(new Uint8Array(body.buffer, body.byteOffset, body.byteLength) as Uint8Array<ArrayBuffer>, { status: response.status, statusText: response.statusText, headers }));
+      })();
     },
   };
 }

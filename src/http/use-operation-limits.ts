@@ -6,7 +6,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { LimitsConfig } from '../config/index.ts';
 import { limitExceeded } from '../errors.ts';
 import { checkInputSize, inputSizeRule, type InputBounds } from './input-size.ts';
-import { operationCost } from './operation-cost.ts';
+import { operationCost, pageSizeFromVariables } from './operation-cost.ts';
 
 export interface OperationLimitsOptions {
   limits: LimitsConfig;
@@ -39,16 +39,19 @@ export function useOperationLimits({ limits, maxPageSize }: OperationLimitsOptio
     !limits.introspection && NoSchemaIntrospectionCustomRule,
   ].filter((rule) => rule !== false);
 
-  // yoga's parser cache hands the same DocumentNode to repeated operations: without variables, their cost is fixed.
+  // yoga's parser cache hands the same DocumentNode to repeated operations: unless a variable sets
+  // a page size (`take: $n`), their cost is fixed, so it is worked out once per document.
   const fixedCosts = new WeakMap<object, Map<string, number>>();
+  const variableSized = new WeakMap<object, boolean>();
   const costOf = (args: { schema: any; document: any; operationName?: any; variableValues?: any }) => {
-    const usesVariables = args.document.definitions.some((d: { variableDefinitions?: readonly unknown[] }) => d.variableDefinitions?.length);
-    if (usesVariables) return operationCost(args.schema, args.document, args.operationName, args.variableValues, maxPageSize);
+    let sized = variableSized.get(args.document);
+    if (sized === undefined) variableSized.set(args.document, (sized = pageSizeFromVariables(args.document)));
+    if (sized) return operationCost(args.schema, args.document, args.operationName, args.variableValues, maxPageSize);
     let byName = fixedCosts.get(args.document);
     if (!byName) fixedCosts.set(args.document, (byName = new Map()));
     const key = String(args.operationName ?? '');
     let cost = byName.get(key);
-    if (cost === undefined) byName.set(key, (cost = operationCost(args.schema, args.document, args.operationName, undefined, maxPageSize)));
+    if (cost === undefined) byName.set(key, (cost = operationCost(args.schema, args.document, args.operationName, args.variableValues, maxPageSize)));
     return cost;
   };
 

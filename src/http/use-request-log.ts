@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
+import { requestPath } from './request-path.ts';
 import type { Logger } from './create-logger.ts';
 
 /** The header that carries a request's id, both ways. */
@@ -59,7 +60,7 @@ export function useRequestLog(logger: Logger, quietPaths: readonly string[] = ['
       const log = logs.get(request);
       if (!log) return;
       response.headers.set(requestIdHeader, log.id);
-      const path = new URL(request.url).pathname;
+      const path = requestPath(request.url);
       const line = {
         reqId: log.id,
         method: request.method,

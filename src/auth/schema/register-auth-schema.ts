@@ -26,5 +26,5 @@ export function registerAuthSchema(builder: Builder, features: AuthFeatures): vo
   registerSessionFields(builder, types, features.deps, features.passwords);
   registerAccountFields(builder, features);
   registerApiTokenFields(builder, types, features.apiTokens);
-  registerRoleFields(builder, features.deps.db, features.deps.models);
+  registerRoleFields(builder, features.deps.db, features.deps.models, features.deps.sessions);
 }

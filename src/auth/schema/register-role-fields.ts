@@ -1,6 +1,7 @@
 import { badInput } from '../../errors.ts';
 import type { DbClient } from '../../db/index.ts';
 import type { Builder, Context } from '../../schema/index.ts';
+import type { SessionManager } from '../create-session-manager.ts';
 import type { AuthModels } from '../resolve-auth-models.ts';
 import { requireRole } from '../viewer-guards.ts';
 
@@ -8,7 +9,7 @@ const roleName = /^[a-z][a-z0-9_-]{0,31}$/;
 const maxRoles = 16;
 
 /** setUserRoles: admins assign roles (`user` is every new user's, `admin` may do this). */
-export function registerRoleFields(builder: Builder, db: DbClient, models: AuthModels): void {
+export function registerRoleFields(builder: Builder, db: DbClient, models: AuthModels, sessions: SessionManager): void {
   builder.mutationFields((t: any) => ({
     setUserRoles: t.prismaField({
       type: 'User',
@@ -23,6 +24,9 @@ export function registerRoleFields(builder: Builder, db: DbClient, models: AuthM
         const id = parseUserId(models, args.userId);
         // The role check above is the authorization; the write itself is auth's, not subject to User's rules.
         await db.user.update({ where: { id }, data: { roles: roles.join(',') }, select: { id: true } });
+        // Awaited (the write path's observer also revokes, without waiting): every instance has
+        // dropped the user's cached sessions before this answers, so their next request has the new roles.
+        await sessions.revokeUser(id);
         return ctx.db.user.findUniqueOrThrow({ ...query, where: { id } });
       },
     }),
