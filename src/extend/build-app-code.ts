@@ -92,6 +92,7 @@ export async function buildAppCode(options: AppCodeOptions): Promise<AppCode> {
           pollMs: config.jobsPollMs,
           retention: retentionFromDays(config.jobsRetentionDays, config.deadRetentionDays),
           logError,
+          warn: options.warn,
         })
       : null;
   server.jobs = queue ?? noJobs;

@@ -22,6 +22,8 @@ export interface JobsOptions {
   /** How long a claimed job stays reserved beyond its timeout before it counts as lost (its process died). @default 5000 */
   leaseGraceMs?: number;
   logError?: (error: unknown) => void;
+  /** Outages of the queue's own connections (PostgreSQL). @default console.warn */
+  warn?: (message: string) => void;
   /** How long completed and dead jobs are kept (both engines). @default 7 and 30 days */
   retention?: Retention;
   /** SQLite: the embedded queue's clock (tests pass a fake one; pg-boss uses the database's). @default Date.now */
@@ -58,7 +60,7 @@ export async function createJobs(options: JobsOptions): Promise<JobsRuntime> {
   const { logError = console.error } = options;
   const queue =
     options.provider === 'postgresql'
-      ? await createPgBossQueue({ databaseUrl: options.databaseUrl, schema: options.systemSchema, definitions, pollMs: options.pollMs, maintenanceSeconds: options.maintenanceSeconds, leaseGraceSeconds: options.leaseGraceMs === undefined ? undefined : Math.ceil(options.leaseGraceMs / 1000), logError, retention: options.retention })
+      ? await createPgBossQueue({ databaseUrl: options.databaseUrl, schema: options.systemSchema, definitions, pollMs: options.pollMs, maintenanceSeconds: options.maintenanceSeconds, leaseGraceSeconds: options.leaseGraceMs === undefined ? undefined : Math.ceil(options.leaseGraceMs / 1000), logError, warn: options.warn, retention: options.retention })
       : await createEmbeddedQueue({ db: options.db, definitions, pollMs: options.pollMs, leaseGraceMs: options.leaseGraceMs, logError, now: options.now, retention: options.retention });
   const scheduler = createScheduler(queue, schedules, logError);
   return {

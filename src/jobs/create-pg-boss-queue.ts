@@ -1,3 +1,4 @@
+import { isDatabaseUnreachable } from '../db/index.ts';
 import PgBoss from 'pg-boss';
 import { jobId } from './job-id.ts';
 import { defaultRetention, type Retention } from './retention.ts';
@@ -18,6 +19,8 @@ export interface PgBossQueueOptions {
   /** Connections pg-boss' own pool opens. @default 4 */
   poolSize?: number;
   logError?: (error: unknown) => void;
+  /** Where pg-boss' lost connections go while the database is unreachable (an outage, not a bug: readiness reports it). @default console.warn */
+  warn?: (message: string) => void;
   /** How long completed and failed jobs stay in pg-boss' job table (and so hold their key). @default 7 and 30 days */
   retention?: Retention;
 }
@@ -64,7 +67,7 @@ export async function createPgBossQueue(options: PgBossQueueOptions): Promise<Jo
     archiveFailedAfterSeconds: Math.max(1, Math.ceil(retention.deadMs / 1000)),
     deleteAfterDays: 1,
   });
-  boss.on('error', logError);
+  boss.on('error', (error) => (isDatabaseUnreachable(error) ? (options.warn ?? console.warn)(`job queue: the database is unreachable (${(error as Error).message}); pg-boss retries`) : logError(error)));
   await boss.start();
   const byName = new Map(definitions.map((d) => [d.name, d]));
   for (const d of definitions) {
