@@ -20,6 +20,7 @@ it('has documented defaults; introspection and suggestions only outside producti
     wsMaxOperations: 100,
     wsInitTimeoutMs: 3000,
     wsPingMs: 30000,
+    wsIdleTimeoutMs: 300000,
     maxBatch: 10,
   });
   expect(loadLimitsConfig({}, false)).toMatchObject({ introspection: true, suggestions: true });

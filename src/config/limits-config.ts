@@ -51,6 +51,12 @@ export interface LimitsConfig {
    * the previous ping (pong) is terminated, ending its subscriptions; 0 turns keep-alive off. @default 30000
    */
   wsPingMs: number;
+  /**
+   * `CAIRN_WS_IDLE_TIMEOUT_MS`: a WebSocket that runs no operation for this long is closed (1000,
+   * "idle"); graphql-ws's lazy clients (the default) reconnect on their next operation. 0 keeps idle
+   * sockets open. @default 300000
+   */
+  wsIdleTimeoutMs: number;
 }
 
 export function loadLimitsConfig(env: Env, production: boolean): LimitsConfig {
@@ -74,5 +80,6 @@ export function loadLimitsConfig(env: Env, production: boolean): LimitsConfig {
     wsMaxOperations: n('CAIRN_WS_MAX_OPERATIONS', 100),
     wsInitTimeoutMs: n('CAIRN_WS_INIT_TIMEOUT_MS', 3000),
     wsPingMs: n('CAIRN_WS_PING_MS', 30_000, 0),
+    wsIdleTimeoutMs: n('CAIRN_WS_IDLE_TIMEOUT_MS', 300_000, 0),
   };
 }

@@ -12,7 +12,7 @@ export interface WebSocketServerOptions {
   server: Server;
   yoga: CairnYoga;
   /** Connections per address and per viewer, operations per connection, the init timeout, the keep-alive ping. */
-  limits: Pick<LimitsConfig, 'wsMaxPerAddress' | 'wsMaxPerViewer' | 'wsMaxOperations' | 'wsInitTimeoutMs' | 'wsPingMs'>;
+  limits: Pick<LimitsConfig, 'wsMaxPerAddress' | 'wsMaxPerViewer' | 'wsMaxOperations' | 'wsInitTimeoutMs' | 'wsPingMs' | 'wsIdleTimeoutMs'>;
   /** Proxies in front (CAIRN_TRUST_PROXY): count connections by the address the outermost one saw, as auth does. @default 0 */
   trustProxy?: number;
 }
@@ -26,7 +26,7 @@ export interface CairnWebSocketServer {
  * Close codes for refused connections (the reason names the limit). 1013 is the standard "try
  * again later"; graphql-ws's own codes stay as they are (4408: no `connection_init` in time).
  */
-export const wsCloseCodes = { tooManyConnections: 1013, goingAway: 1001, initTimeout: 4408 } as const;
+export const wsCloseCodes = { tooManyConnections: 1013, goingAway: 1001, initTimeout: 4408, idle: 1000 } as const;
 
 // Upgrade headers that describe the socket, not the client; the rest (cookie, origin,
 // user-agent, x-forwarded-for) is what the context factory reads.
@@ -59,6 +59,7 @@ export function createWebSocketServer({ server, yoga, limits, trustProxy = 0 }: 
     socket.once('close', () => perAddress.remove(address));
   });
   const keepAlive = startKeepAlive(wss, limits.wsPingMs);
+  const idle = closeIdleSockets(limits.wsIdleTimeoutMs);
 
   const disposable = serveGraphQLWs(
     {
@@ -75,6 +76,7 @@ export function createWebSocketServer({ server, yoga, limits, trustProxy = 0 }: 
       subscribe: (args) => (args.rootValue as Enveloped).subscribe(args),
       // The viewer is known once the connection params arrive: count the socket against that viewer.
       async onConnect(ctx) {
+        idle.watch(ctx.extra.socket, ctx.subscriptions);
         let viewerId: unknown;
         try {
           const enveloped = yoga.getEnveloped({ req: ctx.extra.request, socket: ctx.extra.socket, request: requestOf(ctx.extra.request), connectionParams: ctx.connectionParams ?? {}, params: {} });
@@ -131,6 +133,7 @@ export function createWebSocketServer({ server, yoga, limits, trustProxy = 0 }: 
   return {
     async close() {
       keepAlive.stop();
+      idle.stop();
       const open = wss.clients.size;
       await disposable.dispose();
       return open;
@@ -165,6 +168,32 @@ function startKeepAlive(wss: WebSocketServer, intervalMs: number): { stop(): voi
   // Never what keeps the process alive.
   timer.unref();
   return { stop: () => clearInterval(timer) };
+}
+
+/**
+ * Closes sockets that have run no operation for `timeoutMs` (a tab left open with nothing
+ * subscribed holds a connection, its memory and a per-viewer slot). Checked on a timer at a
+ * quarter of the timeout, so a socket closes between one and one and a quarter timeouts idle.
+ */
+function closeIdleSockets(timeoutMs: number): { watch(socket: WebSocket, operations: Record<string, unknown>): void; stop(): void } {
+  if (timeoutMs <= 0) return { watch() {}, stop() {} };
+  // graphql-ws keeps each connection's running operations in `ctx.subscriptions`.
+  const watched = new Map<WebSocket, { operations: Record<string, unknown>; idleSince: number }>();
+  const timer = setInterval(() => {
+    const now = Date.now();
+    for (const [socket, state] of watched) {
+      if (Object.keys(state.operations).length) state.idleSince = now;
+      else if (now - state.idleSince >= timeoutMs) socket.close(wsCloseCodes.idle, 'idle');
+    }
+  }, Math.max(10, Math.floor(timeoutMs / 4)));
+  timer.unref();
+  return {
+    watch(socket, operations) {
+      watched.set(socket, { operations, idleSince: Date.now() });
+      socket.once('close', () => watched.delete(socket));
+    },
+    stop: () => clearInterval(timer),
+  };
 }
 
 /** Open connections per key, refusing past a maximum. */

@@ -77,3 +77,31 @@ describeEachProvider('realtime: WebSocket keep-alive (CAIRN_WS_PING_MS)', (provi
     await untilOperations(t.app, 0);
   });
 });
+
+describeEachProvider('realtime: idle WebSockets time out (CAIRN_WS_IDLE_TIMEOUT_MS)', (provider) => {
+  let t: TestApp;
+  let url: string;
+
+  beforeAll(async () => {
+    t = await createTestApp('blog', provider, { ...authEnv, CAIRN_WS_PING_MS: '0', CAIRN_WS_IDLE_TIMEOUT_MS: '200' });
+    url = (await t.app.start()).url.replace(/^http/, 'ws');
+  });
+  afterAll(() => t.close());
+
+  it('closes a socket that runs nothing (1000 "idle"); one with a subscription stays open until the subscription ends', async () => {
+    const idle = await openPeer(url, { autoPong: true });
+    const busy = await openPeer(url, { autoPong: true });
+    busy.subscribe('b', 'subscription { postCreated { title } }');
+    await untilOperations(t.app, 1);
+    const reason = new Promise<string>((resolve) => idle.ws.once('close', (_code, why) => resolve(String(why))));
+    expect(await idle.closed).toBe(1000);
+    expect(await reason).toBe('idle');
+    // Several idle timeouts later the socket with a running subscription is still open…
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(busy.ws.readyState).toBe(WebSocket.OPEN);
+    // …and once its client completes it, it is idle too and closed.
+    busy.ws.send(JSON.stringify({ id: 'b', type: 'complete' }));
+    expect(await busy.closed).toBe(1000);
+    await untilOperations(t.app, 0);
+  });
+});
