@@ -36,9 +36,8 @@ export function createMemoryPresenceStore(): PresenceStore {
     async online(userIds, now) {
       return new Set(userIds.filter((id) => [...(holds.get(id)?.values() ?? [])].some((until) => until > now)));
     },
-    async close() {
-      holds.clear();
-    },
+    // Its instances release their own users; nothing else to end.
+    async close() {},
   };
 }
 
