@@ -119,6 +119,32 @@ describeEachProvider('push only to offline members (presence, one instance)', (p
     expect(stream.results).toHaveLength(1);
   });
 
+  it('online is any streaming operation: SSE counts, a second connection keeps the user online, anonymous ones count for nobody', async () => {
+    const chat = await startChat(t, services, 'sse');
+    const http = ws.replace(/^ws/, 'http');
+    const controller = new AbortController();
+    const sse = await fetch(http, { method: 'POST', signal: controller.signal, headers: { 'content-type': 'application/json', accept: 'text/event-stream', [testViewerHeader]: JSON.stringify({ id: chat.ben, roles: ['user'] }) }, body: JSON.stringify({ query: added }) });
+    expect(sse.status).toBe(200);
+    sockets.subscribe(ws, chat.ann);
+    const anonymous = createClient({ url: ws, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+    collect((sink) => anonymous.subscribe({ query: 'subscription { postCreated { id } }' }, sink));
+    await untilOperations(t.app, 3);
+    expect(await t.app.realtime.presence.online([chat.ann, chat.ben, chat.cat])).toEqual(new Set([chat.ann, chat.ben]));
+    // Ann's second connection: closing the first keeps her online.
+    const second = viewerSockets();
+    second.subscribe(ws, chat.ann);
+    await untilOperations(t.app, 4);
+    await sockets.disposeAll();
+    await untilOperations(t.app, 3);
+    expect(await t.app.realtime.presence.online([chat.ann, chat.ben])).toEqual(new Set([chat.ann, chat.ben]));
+    controller.abort();
+    await second.disposeAll();
+    await untilOperations(t.app, 1);
+    expect(await t.app.realtime.presence.online([chat.ann, chat.ben])).toEqual(new Set());
+    await anonymous.dispose();
+    await untilOperations(t.app, 0);
+  });
+
   it('push: "offline" is validated like every notify field (BAD_USER_INPUT naming push); "always" is the default', () => {
     const datamodel = fixtureDatamodel;
     expect(() => resolveNotifyInput({ to: { users: [1] }, type: 'x', push: 'sometimes' as never }, datamodel())).toThrowError(expect.objectContaining({ code: 'BAD_USER_INPUT', extensions: expect.objectContaining({ field: 'push' }) }));
