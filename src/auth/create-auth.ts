@@ -125,7 +125,9 @@ export function createAuth(options: AuthOptions): Auth | null {
   const logError = options.logError ?? console.error;
   const ownBus = options.bus ? undefined : createMemoryEventBus();
   const sessionCache =
-    options.sessionCache === false ? undefined : createSessionCache({ ...options.sessionCache, bus: options.bus ?? ownBus!, now, logError });
+    options.sessionCache === false || (options.sessionCache === undefined && config.sessionCacheMs === 0)
+      ? undefined
+      : createSessionCache({ ttlMs: config.sessionCacheMs, ...options.sessionCache, bus: options.bus ?? ownBus!, now, logError });
   const deps: AuthDeps = {
     db,
     clientFor: options.clientFor ?? (() => db),

@@ -7,6 +7,7 @@ describe('loadAuthConfig', () => {
       publicUrl: 'http://localhost:4000',
       allowedOrigins: [],
       sessionTtlDays: 30,
+      sessionCacheMs: 5000,
       smtpUrl: undefined,
       mailFrom: 'Cairn <no-reply@localhost>',
       github: undefined,
@@ -47,6 +48,7 @@ describe('loadAuthConfig', () => {
       redisUrl: 'redis://:secret@redis.internal:6379/2',
     });
     expect(loadAuthConfig({ CAIRN_TRUST_PROXY: '2' }, 1).trustProxy).toBe(2);
+    expect(loadAuthConfig({ CAIRN_SESSION_CACHE_MS: '0' }, 1).sessionCacheMs).toBe(0);
     expect(loadAuthConfig({ CAIRN_TRUST_PROXY: 'false' }, 1).trustProxy).toBe(0);
   });
 

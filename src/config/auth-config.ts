@@ -31,6 +31,11 @@ export interface AuthConfig {
   /** `SESSION_TTL_DAYS`: a session ends after this many days unused; using it extends it. @default 30 */
   sessionTtlDays: number;
   /**
+   * `CAIRN_SESSION_CACHE_MS`: how long a looked-up session is reused in memory (revocations drop it
+   * on every instance at once through the event bus); 0 looks every session up. @default 5000
+   */
+  sessionCacheMs: number;
+  /**
    * `SMTP_URL`: e.g. `smtps://user:pass@smtp.example.com:465`. Without it, e-mail goes to an
    * in-memory outbox and the log (development and tests).
    * @default none (outbox)
@@ -69,6 +74,7 @@ export function loadAuthConfig(env: Env, port: number): AuthConfig {
     publicUrl: httpUrl('PUBLIC_URL', env.PUBLIC_URL || `http://localhost:${port}`),
     allowedOrigins: origins('CAIRN_ALLOWED_ORIGINS', env.CAIRN_ALLOWED_ORIGINS),
     sessionTtlDays: integer('SESSION_TTL_DAYS', env.SESSION_TTL_DAYS, 30, 1, 3650),
+    sessionCacheMs: integer('CAIRN_SESSION_CACHE_MS', env.CAIRN_SESSION_CACHE_MS, 5000, 0, 3_600_000),
     smtpUrl: env.SMTP_URL ? smtpUrl(env.SMTP_URL) : undefined,
     mailFrom: env.MAIL_FROM || 'Cairn <no-reply@localhost>',
     github: pair(env, 'GITHUB_CLIENT_ID', 'GITHUB_CLIENT_SECRET'),

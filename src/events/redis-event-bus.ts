@@ -31,7 +31,9 @@ export function createRedisEventBus(options: RedisEventBusOptions): EventBus {
     ...options.redis,
   };
   const publisher = new Redis(options.url, redisOptions);
-  const subscriber = new Redis(options.url, redisOptions);
+  // No ready check on the subscriber: its INFO can land after a SUBSCRIBE sent at boot, and Redis
+  // refuses non-subscriber commands on a subscribed connection (an unhandled rejection in ioredis).
+  const subscriber = new Redis(options.url, { ...redisOptions, enableReadyCheck: false });
   const topics = new Map<string, Set<BusListener>>();
   // The SUBSCRIBE of each topic in use: later listeners wait for the first one's, not their own.
   const subscribed = new Map<string, Promise<unknown>>();

@@ -108,23 +108,28 @@ describeEachProvider('auth: session cache (one instance)', (provider) => {
   });
 });
 
-describeEachProvider('auth: session cache without caching (sessionCache: false)', (provider) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp('blog', provider, authEnv, { auth: { sessionCache: false } });
-  });
-  afterAll(() => t.close());
+for (const [how, env, overrides] of [
+  ['sessionCache: false', {}, { auth: { sessionCache: false as const } }],
+  ['CAIRN_SESSION_CACHE_MS=0', { CAIRN_SESSION_CACHE_MS: '0' }, {}],
+] as const) {
+  describeEachProvider(`auth: session cache without caching (${how})`, (provider) => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await createTestApp('blog', provider, { ...authEnv, ...env }, overrides);
+    });
+    afterAll(() => t.close());
 
-  it('every request looks its session up', async () => {
-    const { token } = await signUp(t, 'uncached@example.org');
-    for (let i = 0; i < 2; i++) {
-      t.resetQueries();
-      expect(await meEmail(t, bearer(token))).toBe('uncached@example.org');
-      expect(sessionStatements(t.queries)).toHaveLength(lookupCount(provider));
-    }
-    expect(t.app.auth!.sessions.cache).toBeUndefined();
+    it('every request looks its session up', async () => {
+      const { token } = await signUp(t, 'uncached@example.org');
+      for (let i = 0; i < 2; i++) {
+        t.resetQueries();
+        expect(await meEmail(t, bearer(token))).toBe('uncached@example.org');
+        expect(sessionStatements(t.queries)).toHaveLength(lookupCount(provider));
+      }
+      expect(t.app.auth!.sessions.cache).toBeUndefined();
+    });
   });
-});
+}
 
 /** Two instances of one deployment: the same database, the same Redis (a channel prefix of their own). */
 describeEachProvider('auth: session cache across two instances sharing Redis', (provider: Provider) => {
