@@ -129,6 +129,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     maxPerConnection: config.maxSubscriptionsPerConnection,
     maxPerViewer: config.maxSubscriptionsPerViewer,
     recheckMs: config.subscriptionRecheckMs,
+    presence: { redisUrl: config.redisUrl, prefix: config.redisPrefix, ttlMs: config.presenceTtlMs },
     resolveViewer: async (request, connectionParams) => (await contextFor(request, connectionParams)).viewer,
     logError,
   });
@@ -144,7 +145,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // server-side writes (jobs, after hooks) go through the capturing trusted client made below.
   let trustedDb: DbClient = db;
   let mailer: Mailer | undefined;
-  const appCode = await buildAppCode({ config, db, trustedDb: () => trustedDb, mailer: () => (mailer ??= resolveMailer()), datamodel: generated.datamodel, rules, push: options.push, functions: options.functions, logError, warn });
+  const appCode = await buildAppCode({ config, db, trustedDb: () => trustedDb, mailer: () => (mailer ??= resolveMailer()), datamodel: generated.datamodel, rules, push: options.push, presence: realtime.presence, functions: options.functions, logError, warn });
   // Auth's guard concerns User, file clean-up the models with file fields: scoped, so other models' writes pay nothing for them.
   // Auth is built after the write path (it needs rule-applying clients); role changes and user deletions reach its session cache through this.
   let revokeUserSessions = (_userId: string | number): void => {};

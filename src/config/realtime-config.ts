@@ -13,6 +13,8 @@ export interface RealtimeConfig {
   maxSubscriptionsPerViewer: number;
   /** `CAIRN_SUBSCRIPTION_RECHECK_MS`: how often open subscriptions' sessions are checked again. @default 5000 */
   subscriptionRecheckMs: number;
+  /** `CAIRN_PRESENCE_TTL_MS`: a user online on an instance that died counts as offline after this. @default 30000 */
+  presenceTtlMs: number;
 }
 
 export function loadRealtimeConfig(env: Env): RealtimeConfig {
@@ -22,5 +24,6 @@ export function loadRealtimeConfig(env: Env): RealtimeConfig {
     maxSubscriptionsPerConnection: integer('CAIRN_MAX_SUBSCRIPTIONS_PER_CONNECTION', env.CAIRN_MAX_SUBSCRIPTIONS_PER_CONNECTION, 100, 1, 100_000),
     maxSubscriptionsPerViewer: integer('CAIRN_MAX_SUBSCRIPTIONS_PER_VIEWER', env.CAIRN_MAX_SUBSCRIPTIONS_PER_VIEWER, 500, 1, 1_000_000),
     subscriptionRecheckMs: integer('CAIRN_SUBSCRIPTION_RECHECK_MS', env.CAIRN_SUBSCRIPTION_RECHECK_MS, 5000, 100, 3_600_000),
+    presenceTtlMs: integer('CAIRN_PRESENCE_TTL_MS', env.CAIRN_PRESENCE_TTL_MS, 30_000, 300, 3_600_000),
   };
 }

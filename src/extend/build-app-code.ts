@@ -6,6 +6,7 @@ import type { Datamodel, DbClient } from '../db/index.ts';
 import type { WriteObserver } from '../events/index.ts';
 import { createJobs, createWebhooks, retentionFromDays, systemSchema, type Jobs, type JobsRuntime, type Webhooks } from '../jobs/index.ts';
 import { createNotifications, resolveNotificationTypes, usesNotifications, type NotificationType, type Notify, type PushPlatform, type PushSender } from '../notify/index.ts';
+import type { Presence } from '../realtime/index.ts';
 import type { Context, SchemaExtension } from '../schema/index.ts';
 import type { CairnFunctions, ServerContext } from './functions.ts';
 import { loadFunctions, validateFunctions } from './load-functions.ts';
@@ -25,6 +26,8 @@ export interface AppCodeOptions {
   rules?: ResolvedRules;
   /** Replaces the push services configured from the environment (tests, embedders). */
   push?: PushSender;
+  /** Who is online (realtime): `ctx.notify({ push: 'offline' })` skips their push. */
+  presence?: Presence;
   /** Given by an embedder; otherwise loaded from `config.functionsPath`. */
   functions?: CairnFunctions;
   env?: Record<string, string | undefined>;
@@ -73,7 +76,7 @@ export async function buildAppCode(options: AppCodeOptions): Promise<AppCode> {
   // Cairn's own jobs (notification delivery) join the app's, so the queue exists when they do.
   const notifications =
     options.rules && usesNotifications(datamodel)
-      ? createNotifications({ datamodel, rules: options.rules, types: notificationTypes, db, trustedDb: options.trustedDb, mail: () => server.mail, jobs: () => server.jobs, push: options.push, env: options.env, logError, warn: options.warn })
+      ? createNotifications({ datamodel, rules: options.rules, types: notificationTypes, db, trustedDb: options.trustedDb, mail: () => server.mail, jobs: () => server.jobs, push: options.push, presence: options.presence, env: options.env, logError, warn: options.warn })
       : null;
   if (notifications) {
     for (const name of Object.keys(notifications.jobs)) if (resolved.jobs[name] || resolved.schedules[name]) throw new Error(`Job "${name}" is Cairn's own (notification delivery); rename the app's job`);

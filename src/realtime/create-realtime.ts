@@ -10,6 +10,8 @@ import { createLiveQueries, withLiveDirective } from './live-queries.ts';
 import { createNodeLoader } from './load-node.ts';
 import { createRowMatcher } from './match-row.ts';
 import { OperationRegistry, sameViewer, sessionEnded } from './operation-registry.ts';
+import { createPresence, type Presence, type PresenceTracker } from './presence.ts';
+import { createMemoryPresenceStore, createRedisPresenceStore, type PresenceStore } from './presence-store.ts';
 import { createBusImage, createChangePublisher } from './publish-changes.ts';
 import { subscriptionFields } from './register-subscription-fields.ts';
 import { createChangeStreams } from './subscribe-changes.ts';
@@ -37,6 +39,12 @@ export interface RealtimeOptions {
   recheckMs?: number;
   /** Finds the viewer for a connection's credentials again (the context factory's lookup). */
   resolveViewer?: (request: Request, connectionParams?: Record<string, unknown>) => Promise<Viewer | null>;
+  /**
+   * Where instances share who is online: Redis (`url`, keys under `prefix`, the bus's) when given,
+   * otherwise this process only; `store` replaces both (tests). CAIRN_PRESENCE_TTL_MS: a user whose
+   * instance died drops out within `ttlMs`. @default in-process, ttlMs 30000
+   */
+  presence?: { redisUrl?: string; prefix?: string; ttlMs?: number; store?: PresenceStore };
   logError?: (error: unknown) => void;
 }
 
@@ -51,6 +59,8 @@ export interface Realtime {
   plugins: Plugin<Record<string, unknown>, Context>[];
   /** Tells the streaming operation running with `ctx` that it may have missed events (a slow reader of another feature's stream). */
   gap(ctx: Context): void;
+  /** Who is online: users with an open subscription or live query on any instance (`ctx.notify`'s `push: 'offline'`). */
+  presence: Presence;
   /** Open streaming operations and change streams listening on the bus (tests and metrics). */
   stats(): { operations: number; streams: number; liveQueries: number };
   /** Completes every open subscription and live query. */
@@ -70,7 +80,14 @@ export function createRealtime(options: RealtimeOptions): Realtime {
   const logError = options.logError ?? console.error;
   const subscriberRules = createSubscriberRules(resolved);
   const matcher = createRowMatcher(db, subscriberRules.info, provider);
-  const registry = new OperationRegistry({ perConnection: options.maxPerConnection ?? 100, perViewer: options.maxPerViewer ?? 500 });
+  const ttlMs = options.presence?.ttlMs ?? 30_000;
+  const presenceStore =
+    options.presence?.store ??
+    (options.presence?.redisUrl ? createRedisPresenceStore({ url: options.presence.redisUrl, prefix: options.presence.prefix ?? 'cairn:', ttlMs, logError }) : createMemoryPresenceStore());
+  // The registry reports viewers coming and going as it is built; presence is made right after it.
+  let presence!: PresenceTracker;
+  const registry = new OperationRegistry({ perConnection: options.maxPerConnection ?? 100, perViewer: options.maxPerViewer ?? 500 }, (viewer, online) => presence.changed(viewer, online));
+  presence = createPresence({ store: presenceStore, ttlMs, local: () => registry.viewers(), isLocal: (id) => registry.hasViewer(id), logError });
   const streams = createChangeStreams({
     bus,
     rules: subscriberRules,
@@ -116,12 +133,15 @@ export function createRealtime(options: RealtimeOptions): Realtime {
     withLiveDirective,
     plugins: [useRealtime(registry, live), useGraphQLSSE() as Plugin<Record<string, unknown>, Context>],
     gap: (ctx) => registry.find(ctx)?.gap(),
+    presence: { online: (userIds) => presence.online(userIds) },
     stats: () => ({ operations: registry.size, streams: streams.active, liveQueries: live.active }),
     async close() {
       clearInterval(timer);
       stopGap();
       for (const stop of await Promise.allSettled(authStops)) if (stop.status === 'fulfilled') stop.value();
       await registry.closeAll();
+      // After the operations ended (a user online here until then); the releases go out before the store closes.
+      await presence.close();
     },
   };
 }

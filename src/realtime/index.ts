@@ -10,3 +10,5 @@ export { realtimeNames } from './register-subscription-fields.ts';
 export { missedEventsResult } from './operation-registry.ts';
 export { changeTopic, type ChangeMessage } from './change-topics.ts';
 export { createAsyncQueue, type AsyncQueue } from './async-queue.ts';
+export { type Presence } from './presence.ts';
+export { createMemoryPresenceStore, createRedisPresenceStore, type PresenceStore } from './presence-store.ts';

@@ -33,8 +33,20 @@ export class OperationRegistry {
   readonly #perViewer = new Map<string, number>();
   readonly #limits: RegistryLimits;
   readonly #drained: (() => void)[] = [];
-  constructor(limits: RegistryLimits) {
+  readonly #onViewer: (viewer: string, online: boolean) => void;
+  /** `onViewer`: a viewer's first operation opened here (`true`) or their last one ended (`false`): presence. */
+  constructor(limits: RegistryLimits, onViewer: (viewer: string, online: boolean) => void = () => {}) {
     this.#limits = limits;
+    this.#onViewer = onViewer;
+  }
+
+  /** Signed-in viewers with at least one open operation here. */
+  viewers(): IterableIterator<string> {
+    return this.#perViewer.keys();
+  }
+
+  hasViewer(viewer: string): boolean {
+    return this.#perViewer.has(viewer);
   }
 
   get size(): number {
@@ -52,7 +64,11 @@ export class OperationRegistry {
       throw rateLimited(`Too many open subscriptions for this user (CAIRN_MAX_SUBSCRIPTIONS_PER_VIEWER = ${this.#limits.perViewer})`, 1);
     }
     this.#perConnection.set(connection, (this.#perConnection.get(connection) ?? 0) + 1);
-    if (viewer) this.#perViewer.set(viewer, (this.#perViewer.get(viewer) ?? 0) + 1);
+    if (viewer) {
+      const count = this.#perViewer.get(viewer) ?? 0;
+      this.#perViewer.set(viewer, count + 1);
+      if (!count) this.#onViewer(viewer, true);
+    }
     const handle = new Handle(ctx, this, connection, viewer);
     this.#open.add(handle);
     this.#byContext.set(ctx, handle);
@@ -64,7 +80,10 @@ export class OperationRegistry {
     if (!this.#open.delete(handle)) return;
     if (!this.#open.size) for (const resolve of this.#drained.splice(0)) resolve();
     decrement(this.#perConnection, handle.connection);
-    if (handle.viewerKey !== undefined) decrement(this.#perViewer, handle.viewerKey);
+    if (handle.viewerKey !== undefined) {
+      decrement(this.#perViewer, handle.viewerKey);
+      if (!this.#perViewer.has(handle.viewerKey)) this.#onViewer(handle.viewerKey, false);
+    }
   }
 
   /** The open operation running with `ctx`. */

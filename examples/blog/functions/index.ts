@@ -51,9 +51,9 @@ export default defineFunctions({
 
   hooks: {
     Message: {
-      // A chat message reaches the conversation's other members: an inbox entry and a push to their
-      // devices. "Offline" is not tracked across instances, so every member but the author is
-      // notified; the push collapses per message and the client drops it while the chat is open.
+      // A chat message reaches the conversation's other members: an inbox entry (and
+      // notificationAdded) for each, a push only for those offline. Online means an open
+      // subscription or live query on any instance, so a member with the app open is not buzzed.
       afterCreate: async (change, ctx) => {
         const message = change.after as { id: number; body: string; conversationId: number; authorId: number };
         const conversation = await ctx.db.conversation.findUnique({ where: { id: message.conversationId }, select: { title: true, members: { select: { userId: true } } } });
@@ -70,6 +70,7 @@ export default defineFunctions({
           url: `/conversations/${message.conversationId}`,
           data: { conversationId: String(message.conversationId), messageId: String(message.id) },
           key: `chat-message:${message.id}`,
+          push: 'offline',
         });
       },
     },

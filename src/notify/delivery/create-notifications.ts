@@ -28,6 +28,8 @@ export interface NotificationsOptions {
   mail: () => Mailer;
   /** The queue (read when used: it is built after these definitions). */
   jobs: () => Jobs;
+  /** Who is online (the realtime's presence): `push: 'offline'` deliveries skip their devices. @default nobody is */
+  presence?: { online(userIds: readonly (string | number)[]): Promise<Set<string | number>> };
   /** The push services. @default createPushSender(loadPushConfig(env)), made on first use */
   push?: PushSender;
   env?: Record<string, string | undefined>;
@@ -103,12 +105,12 @@ export function createNotifications(options: NotificationsOptions): Notification
       const page = await audience.page(payload.to, payload.cursor, pageSize);
       const result = page.users.length
         ? await deliverPage(
-            { db, trusted: options.trustedDb, models, enqueue: (name, p, o) => options.jobs().enqueue(name, p, o), jobNames: notificationJobs },
+            { db, trusted: options.trustedDb, models, enqueue: (name, p, o) => options.jobs().enqueue(name, p, o), jobNames: notificationJobs, online: options.presence && ((ids) => options.presence!.online(ids)) },
             payload,
             typeOf(payload.type),
             page.users,
           )
-        : { users: 0, inbox: 0, push: 0, email: 0 };
+        : { users: 0, inbox: 0, push: 0, email: 0, online: 0 };
       // After this page is delivered; keyed, so a re-run of this page does not start the next twice.
       if (page.next !== null) {
         // A listed audience carries only the ids still to do, so page payloads shrink as it goes.

@@ -33,6 +33,8 @@ export interface PageDeps {
   models: { inbox: boolean; devices: boolean; preferences: boolean };
   enqueue(name: string, payload: unknown, options: { key: string; db: unknown }): Promise<string | null>;
   jobNames: { push: string; email: string };
+  /** Those of the users online now (realtime presence); `push: 'offline'` skips their devices. Absent: nobody is. */
+  online?: (userIds: readonly UserId[]) => Promise<Set<UserId>>;
 }
 
 /** What one page delivered (tests and the benchmark read it from the job's log). */
@@ -41,6 +43,8 @@ export interface PageResult {
   inbox: number;
   push: number;
   email: number;
+  /** Users whose push was skipped because they were online (`push: 'offline'`). */
+  online: number;
 }
 
 /** The inbox row id of `key` for `userId`: a re-run of the page finds the row it wrote before. */
@@ -72,7 +76,15 @@ export async function deliverPage(deps: PageDeps, payload: FanOutPayload, type: 
     inbox = data.length;
   }
 
-  const pushUsers = deps.models.devices ? on('push') : [];
+  let pushUsers = deps.models.devices ? on('push') : [];
+  // Asked as the page is delivered, after the inbox rows: a user who is online sees the entry arrive
+  // (notificationAdded); one who went offline since the call still gets the push.
+  let online = 0;
+  if (payload.push === 'offline' && deps.online && pushUsers.length) {
+    const present = await deps.online(pushUsers);
+    online = pushUsers.filter((u) => present.has(u)).length;
+    pushUsers = pushUsers.filter((u) => !present.has(u));
+  }
   const devices: { id: string; userId: UserId }[] = pushUsers.length ? await raw.pushDevice.findMany({ where: { userId: { in: pushUsers } }, select: { id: true, userId: true } }) : [];
   const emailUsers = on('email');
   const message: PushMessage = {
@@ -98,5 +110,5 @@ export async function deliverPage(deps: PageDeps, payload: FanOutPayload, type: 
       }
     }, { timeout: 60_000 });
   }
-  return { users: users.length, inbox, push, email };
+  return { users: users.length, inbox, push, email, online };
 }

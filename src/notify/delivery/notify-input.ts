@@ -27,6 +27,12 @@ export interface NotifyInput {
   /** Narrows the type's channels for this call (preferences still apply). */
   channels?: NotificationChannel[];
   /**
+   * `offline`: push only to recipients not online when their page is delivered (online: an open
+   * subscription or live query on any instance); online ones still get the inbox entry and
+   * `notificationAdded`. E-mail is not affected. @default "always"
+   */
+  push?: 'always' | 'offline';
+  /**
    * Idempotency: one inbox entry, push and e-mail per user and key, however often `notify` runs with
    * it (a retried mutation, a re-run job). @default one derived from this call's id
    */
@@ -57,6 +63,8 @@ export interface FanOutPayload {
   data?: Record<string, string>;
   url?: string;
   channels?: NotificationChannel[];
+  /** Present only when pushes skip online recipients. */
+  push?: 'offline';
   to: Audience;
   page: number;
   cursor: UserId | null;
@@ -117,6 +125,7 @@ export function resolveNotifyInput(input: NotifyInput, datamodel: Datamodel): Fa
   if (input.channels !== undefined) {
     if (!Array.isArray(input.channels) || input.channels.some((c) => !notificationChannels.includes(c))) throw badInput(`notify: channels must be a list of ${notificationChannels.join(', ')}`, { field: 'channels' });
   }
+  if (input.push !== undefined && input.push !== 'always' && input.push !== 'offline') throw badInput(`notify: push must be "always" or "offline", got ${JSON.stringify(input.push)}`, { field: 'push' });
   const key = optionalString('key', input.key, limits.key);
   const url = optionalString('url', input.url, limits.url);
   if (url !== undefined && !/^(https?:\/\/|\/)/.test(url)) throw badInput('notify: url must be absolute (https://…) or a path (/…)', { field: 'url' });
@@ -130,6 +139,7 @@ export function resolveNotifyInput(input: NotifyInput, datamodel: Datamodel): Fa
     ...(input.data ? { data: { ...input.data } } : {}),
     ...(url !== undefined && { url }),
     ...(input.channels && { channels: [...new Set(input.channels)] }),
+    ...(input.push === 'offline' && { push: 'offline' as const }),
     to: audience,
     page: 0,
     cursor: null,
