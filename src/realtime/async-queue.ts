@@ -44,6 +44,13 @@ export class PushQueue<T> implements AsyncQueue<T> {
   protected returned(): void {}
   /** `limit` was exceeded: the oldest value was dropped. */
   protected overflowed(): void {}
+  /** The consumer started waiting for a value (a pull-driven subclass fetches one). */
+  protected awaited(): void {}
+
+  /** Whether a consumer is waiting for a value. */
+  protected get waiting(): boolean {
+    return this.#waiting !== undefined && (typeof this.#waiting === 'function' || this.#waiting.length > 0);
+  }
 
   #finish(): void {
     if (this.#returned) return;
@@ -94,6 +101,7 @@ export class PushQueue<T> implements AsyncQueue<T> {
       if (!waiting) this.#waiting = resolve;
       else if (typeof waiting === 'function') this.#waiting = [waiting, resolve];
       else waiting.push(resolve);
+      this.awaited();
     });
   }
 
