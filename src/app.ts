@@ -62,7 +62,7 @@ export interface AppOptions {
    * object `functions/index.ts` exports. @default loaded from `config.functionsPath` when that file exists
    */
   functions?: CairnFunctions;
-  /** Replaces the push services configured from the environment (README "Push notifications"): tests, embedders. */
+  /** Replaces the push services configured from the environment (README "Push notifications and the inbox"): tests, embedders. */
   push?: PushSender;
   /** More schema extensions after auth's and the app's (embedders). @default [] */
   extensions?: SchemaExtension[];
@@ -241,13 +241,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     jobs: appCode.queue,
     notify: appCode.notify,
     observers: appCode.observers,
-    startWorkers: async () => {
-      sessionPurge?.start();
-      await appCode.startWorkers();
-    },
+    startWorkers,
     start: async () => {
-      sessionPurge?.start();
-      await appCode.startWorkers();
+      await startWorkers();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
@@ -261,6 +257,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
       return (stopping ??= shutdown(timeoutMs));
     },
   };
+
+  async function startWorkers(): Promise<void> {
+    sessionPurge?.start();
+    await appCode.startWorkers();
+  }
 
   async function shutdown(timeoutMs: number): Promise<void> {
     const graceful = timeoutMs > 0;
