@@ -1,4 +1,4 @@
-import { isHidden, type Datamodel, type Field, type Model } from '../db/index.ts';
+import { checkModelField, isHidden, type Datamodel, type FieldRule, type Model } from '../db/index.ts';
 
 /** What auth learned about the app's models at boot; resolvers never inspect the datamodel again. */
 export interface AuthModels {
@@ -6,15 +6,6 @@ export interface AuthModels {
   userId: 'Int' | 'String';
   /** Whether User has a `name String` field that signUp may fill. */
   userHasName: boolean;
-}
-
-interface FieldRule {
-  name: string;
-  type: string;
-  /** How to declare it, quoted in the error. */
-  hint: string;
-  optional?: boolean;
-  check?: (field: Field) => boolean;
 }
 
 const cairnModels = ['Session', 'Account', 'AuthToken'] as const;
@@ -89,7 +80,7 @@ export function resolveAuthModels(datamodel: Datamodel): AuthModels | null {
       continue;
     }
     if (name !== 'User' && !isHidden(found)) problems.push(`${name}: mark the model /// @hidden (it holds secrets)`);
-    for (const rule of rules) problems.push(...checkField(found, rule));
+    for (const rule of rules) problems.push(...checkModelField(found, rule));
   }
   if (user) problems.push(...unfillable(user));
   const account = model('Account');
@@ -101,18 +92,6 @@ export function resolveAuthModels(datamodel: Datamodel): AuthModels | null {
   }
   const name = user!.fields.find((f) => f.name === 'name');
   return { userId, userHasName: name?.kind === 'scalar' && name.type === 'String' && !name.isList };
-}
-
-function checkField(model: Model, rule: FieldRule): string[] {
-  const field = model.fields.find((f) => f.name === rule.name);
-  const where = `${model.name}.${rule.name}`;
-  if (!field) return [`${where}: missing; add \`${rule.hint}\``];
-  const typeOk = field.type === rule.type && !field.isList && field.isRequired === !rule.optional;
-  if (!typeOk || (rule.check && !rule.check(field))) {
-    const found = `${field.type}${field.isList ? '[]' : field.isRequired ? '' : '?'}`;
-    return [`${where}: expected \`${rule.hint}\`, found ${found}${typeOk ? ' without the attribute' : ''}`];
-  }
-  return [];
 }
 
 /** Required scalar fields sign-up (or OAuth) cannot fill: they would make every sign-up fail. */

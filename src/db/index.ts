@@ -4,6 +4,7 @@ export { pushSchema, SchemaPushError, type PushOptions, type PushResult } from '
 export { generateClients, declaredProvider, schemaForProvider, type GenerateResult } from './generate.ts';
 export { providerOf, providers, type Provider } from './provider.ts';
 export * from './datamodel.ts';
+export { checkModelField, type FieldRule } from './check-model-field.ts';
 export { isDatabaseUnreachable, translatePrismaError } from './translate-prisma-error.ts';
 export * from './migrate/index.ts';
 export { sqliteSystemTables, systemTableFilters } from './system-tables.ts';

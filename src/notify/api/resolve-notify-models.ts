@@ -1,4 +1,4 @@
-import { isHidden, type Datamodel, type Field, type Model } from '../../db/index.ts';
+import { checkModelField, isHidden, type Datamodel, type Field, type FieldRule, type Model } from '../../db/index.ts';
 
 /** What the notification API learned about the app's models at boot: each model present turns its part on. */
 export interface NotifyModels {
@@ -10,15 +10,6 @@ export interface NotifyModels {
   inbox: boolean;
   /** NotificationPreference: preferences per type and channel. */
   preferences: boolean;
-}
-
-interface FieldRule {
-  name: string;
-  type: string;
-  /** How to declare it, quoted in the error. */
-  hint: string;
-  optional?: boolean;
-  check?: (field: Field) => boolean;
 }
 
 /** The models Cairn's push devices and in-app inbox read and write; their presence turns the API on. */
@@ -90,7 +81,7 @@ export function resolveNotifyModels(datamodel: Datamodel, options: { auth: boole
     const found = model(name);
     if (!found) continue;
     if (!isHidden(found)) problems.push(`${name}: mark the model /// @hidden (Cairn serves it through its own fields)`);
-    for (const rule of rules) problems.push(...checkField(found, rule));
+    for (const rule of rules) problems.push(...checkModelField(found, rule));
     problems.push(...unfillable(found, new Set(rules.map((r) => r.name))));
   }
   const notification = model('Notification');
@@ -105,18 +96,6 @@ export function resolveNotifyModels(datamodel: Datamodel, options: { auth: boole
     inbox: !!notification,
     preferences: !!preference,
   };
-}
-
-function checkField(model: Model, rule: FieldRule): string[] {
-  const field = model.fields.find((f) => f.name === rule.name);
-  const where = `${model.name}.${rule.name}`;
-  if (!field) return [`${where}: missing; add \`${rule.hint}\``];
-  const typeOk = field.type === rule.type && !field.isList && field.isRequired === !rule.optional;
-  if (!typeOk || (rule.check && !rule.check(field))) {
-    const found = `${field.type}${field.isList ? '[]' : field.isRequired ? '' : '?'}`;
-    return [`${where}: expected \`${rule.hint}\`, found ${found}${typeOk ? ' without the attribute' : ''}`];
-  }
-  return [];
 }
 
 /** Required columns of the app's own that Cairn's inserts cannot fill. */
