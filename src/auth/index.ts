@@ -16,4 +16,4 @@ export { sessionCookieName } from './session-cookie.ts';
 export { apiTokenPrefix, generateToken, hashToken } from './random-token.ts';
 export { forwardedAddress } from './client-address.ts';
 export { authWriteObserver } from './protect-auth-fields.ts';
-export { currentSessionId } from './viewer-guards.ts';
+export { currentSessionId, requireViewer } from './viewer-guards.ts';

@@ -25,7 +25,8 @@ export interface NotificationType {
   description: string | null;
 }
 
-const typeName = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+/** What a notification type may be called (declared or passed to `ctx.notify`). */
+export const notificationTypeName = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
 /** A type the app did not declare: sent with the defaults, so a new `ctx.notify` call needs no declaration first. */
 export const defaultNotificationType = (name: string): NotificationType => ({ name, channels: ['inApp', 'push'], critical: false, description: null });
@@ -33,7 +34,7 @@ export const defaultNotificationType = (name: string): NotificationType => ({ na
 export function resolveNotificationTypes(definitions: Record<string, NotificationTypeDefinition> = {}): Map<string, NotificationType> {
   const types = new Map<string, NotificationType>();
   for (const [name, definition] of Object.entries(definitions)) {
-    if (!typeName.test(name)) throw new Error(`Notification type "${name}": names are 1-64 letters, digits, "_", "-" or ".", starting with a letter`);
+    if (!notificationTypeName.test(name)) throw new Error(`Notification type "${name}": names are 1-64 letters, digits, "_", "-" or ".", starting with a letter`);
     const channels = definition.channels ?? defaultNotificationType(name).channels;
     const unknown = channels.filter((channel) => !notificationChannels.includes(channel));
     if (unknown.length) throw new Error(`Notification type "${name}": unknown channel(s) ${unknown.map((c) => JSON.stringify(c)).join(', ')}; expected ${notificationChannels.join(', ')}`);

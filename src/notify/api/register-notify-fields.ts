@@ -1,5 +1,6 @@
-import { forbidden, unauthenticated } from '../../errors.ts';
-import type { Builder, Context, Viewer } from '../../schema/index.ts';
+import { requireViewer } from '../../auth/index.ts';
+import { forbidden } from '../../errors.ts';
+import type { Builder, Context } from '../../schema/index.ts';
 import type { NotificationChannel } from '../notification-types.ts';
 import type { NotificationFeed } from './notification-feed.ts';
 import type { InboxFilter, NotificationInbox, Selection } from './notification-inbox.ts';
@@ -8,11 +9,6 @@ import type { PushDevices } from './push-devices.ts';
 import { registerDeviceTypes, registerInboxTypes, registerPreferenceTypes } from './register-notify-types.ts';
 import type { PushDeviceInput } from './validate-push-device.ts';
 
-const viewerOf = (ctx: Context, operation: string): Viewer => {
-  if (!ctx.viewer) throw unauthenticated(`${operation} needs a signed-in user`);
-  return ctx.viewer;
-};
-
 /** registerPushDevice, unregisterPushDevice, myPushDevices. `sessionOf` is auth's `currentSessionId`. */
 export function registerDeviceFields(builder: Builder, devices: PushDevices, sessionOf: (ctx: Context) => string | undefined): void {
   const types = registerDeviceTypes(builder);
@@ -20,7 +16,7 @@ export function registerDeviceFields(builder: Builder, devices: PushDevices, ses
     myPushDevices: t.field({
       type: [types.device],
       description: "The signed-in user's push devices, newest first.",
-      resolve: (_root: unknown, _args: unknown, ctx: Context) => devices.list(viewerOf(ctx, 'myPushDevices').id),
+      resolve: (_root: unknown, _args: unknown, ctx: Context) => devices.list(requireViewer(ctx, 'myPushDevices').id),
     }),
   }));
   builder.mutationFields((t: any) => ({
@@ -29,7 +25,7 @@ export function registerDeviceFields(builder: Builder, devices: PushDevices, ses
       description: 'Registers this browser or phone for pushes, bound to the current session (signing out removes it). Registering an address again moves it to the current user and session.',
       args: { input: t.arg({ type: types.deviceInput, required: true }) },
       resolve: (_root: unknown, args: { input: PushDeviceInput }, ctx: Context) => {
-        const viewer = viewerOf(ctx, 'registerPushDevice');
+        const viewer = requireViewer(ctx, 'registerPushDevice');
         const sessionId = sessionOf(ctx);
         if (!sessionId) throw forbidden('registerPushDevice needs a session (API tokens cannot register devices)');
         return devices.register(viewer.id, sessionId, args.input);
@@ -38,7 +34,7 @@ export function registerDeviceFields(builder: Builder, devices: PushDevices, ses
     unregisterPushDevice: t.boolean({
       description: 'Removes one of your push devices (an id from `myPushDevices`); NOT_FOUND otherwise.',
       args: { id: t.arg.id({ required: true }) },
-      resolve: (_root: unknown, args: { id: string }, ctx: Context) => devices.unregister(viewerOf(ctx, 'unregisterPushDevice').id, String(args.id)),
+      resolve: (_root: unknown, args: { id: string }, ctx: Context) => devices.unregister(requireViewer(ctx, 'unregisterPushDevice').id, String(args.id)),
     }),
   }));
 }
@@ -54,7 +50,7 @@ export function registerInboxFields(builder: Builder, inbox: NotificationInbox, 
         ids: t.arg.idList({ description: 'Notifications of yours (at most 1000); one that is not (or does not exist) fails the whole call with NOT_FOUND.' }),
         all: t.arg.boolean({ description: 'true: every notification of yours instead of `ids`.' }),
       },
-      resolve: (_root: unknown, args: Selection, ctx: Context) => run(viewerOf(ctx, operation).id, args),
+      resolve: (_root: unknown, args: Selection, ctx: Context) => run(requireViewer(ctx, operation).id, args),
     });
 
   builder.queryFields((t: any) => ({
@@ -63,7 +59,7 @@ export function registerInboxFields(builder: Builder, inbox: NotificationInbox, 
       description: "The signed-in user's inbox, newest first (pages of at most CAIRN_MAX_PAGE_SIZE).",
       args: { where: t.arg({ type: types.filter }), first: t.arg.int(), after: t.arg.string() },
       resolve: async (_root: unknown, args: { where?: InboxFilter; first?: number; after?: string }, ctx: Context) => {
-        const page = await inbox.page(viewerOf(ctx, 'notifications').id, args);
+        const page = await inbox.page(requireViewer(ctx, 'notifications').id, args);
         // Counted only when asked for.
         return { ...page, totalCount: () => inbox.totalCount(page.where) };
       },
@@ -71,7 +67,7 @@ export function registerInboxFields(builder: Builder, inbox: NotificationInbox, 
     notificationCounts: t.field({
       type: types.counts,
       description: 'Unseen, unread and all notifications of the signed-in user, archived ones left out.',
-      resolve: (_root: unknown, _args: unknown, ctx: Context) => inbox.counts(viewerOf(ctx, 'notificationCounts').id),
+      resolve: (_root: unknown, _args: unknown, ctx: Context) => inbox.counts(requireViewer(ctx, 'notificationCounts').id),
     }),
   }));
   builder.mutationFields((t: any) => ({
@@ -83,7 +79,7 @@ export function registerInboxFields(builder: Builder, inbox: NotificationInbox, 
     notificationAdded: t.field({
       type: types.notification,
       description: "Each new notification of the signed-in user's inbox, as it arrives.",
-      subscribe: (_root: unknown, _args: unknown, ctx: Context) => feed.subscribe(viewerOf(ctx, 'notificationAdded').id, () => gap(ctx)),
+      subscribe: (_root: unknown, _args: unknown, ctx: Context) => feed.subscribe(requireViewer(ctx, 'notificationAdded').id, () => gap(ctx)),
       resolve: (row: unknown) => row,
     }),
   }));
@@ -96,7 +92,7 @@ export function registerPreferenceFields(builder: Builder, preferences: Notifica
     notificationPreferences: t.field({
       type: [types.preference],
       description: "Every notification type the app declares, on each of its channels, with the signed-in user's effective choice.",
-      resolve: (_root: unknown, _args: unknown, ctx: Context) => preferences.list(viewerOf(ctx, 'notificationPreferences').id),
+      resolve: (_root: unknown, _args: unknown, ctx: Context) => preferences.list(requireViewer(ctx, 'notificationPreferences').id),
     }),
   }));
   builder.mutationFields((t: any) => ({
@@ -105,7 +101,7 @@ export function registerPreferenceFields(builder: Builder, preferences: Notifica
       description: 'Turns one notification type on or off on one channel for the signed-in user. Critical types cannot be turned off.',
       args: { type: t.arg.string({ required: true }), channel: t.arg({ type: types.channel, required: true }), enabled: t.arg.boolean({ required: true }) },
       resolve: (_root: unknown, args: { type: string; channel: NotificationChannel; enabled: boolean }, ctx: Context) =>
-        preferences.set(viewerOf(ctx, 'setNotificationPreference').id, args),
+        preferences.set(requireViewer(ctx, 'setNotificationPreference').id, args),
     }),
   }));
 }

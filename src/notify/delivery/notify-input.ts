@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Datamodel } from '../../db/index.ts';
 import { badInput } from '../../errors.ts';
-import { notificationChannels, type NotificationChannel } from '../notification-types.ts';
+import { notificationChannels, notificationTypeName, type NotificationChannel } from '../notification-types.ts';
 
 type UserId = string | number;
 
@@ -54,24 +54,16 @@ export interface Notify {
 }
 
 /** The fan-out job's payload: the validated input, the delivery's id and key, where the audience's paging stands. */
-export interface FanOutPayload {
+export interface FanOutPayload extends Pick<NotifyInput, 'to' | 'type' | 'title' | 'body' | 'data' | 'url' | 'channels'> {
   id: string;
   key: string;
-  type: string;
-  title?: string;
-  body?: string;
-  data?: Record<string, string>;
-  url?: string;
-  channels?: NotificationChannel[];
   /** Present only when pushes skip online recipients. */
   push?: 'offline';
-  to: Audience;
   page: number;
   cursor: UserId | null;
 }
 
 const limits = { title: 256, body: 4000, url: 2048, key: 200, data: 4096, users: 10_000 };
-const typeName = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
 /** A UUID-shaped id derived from its parts, so a re-run computes the same one. */
 export function derivedId(...parts: readonly (string | number)[]): string {
@@ -104,7 +96,7 @@ function userIds(name: string, value: unknown, idType: string): UserId[] {
 /** Checks `ctx.notify`'s input at the call (BAD_USER_INPUT naming the field), so a job never holds what cannot be sent. */
 export function resolveNotifyInput(input: NotifyInput, datamodel: Datamodel): FanOutPayload {
   if (!input || typeof input !== 'object') throw badInput('notify: expected { to, type, … }');
-  if (typeof input.type !== 'string' || !typeName.test(input.type)) throw badInput(`notify: type must be 1-64 letters, digits, "_", "-" or ".", starting with a letter; got ${JSON.stringify(input.type)}`, { field: 'type' });
+  if (typeof input.type !== 'string' || !notificationTypeName.test(input.type)) throw badInput(`notify: type must be 1-64 letters, digits, "_", "-" or ".", starting with a letter; got ${JSON.stringify(input.type)}`, { field: 'type' });
   const idType = datamodel.models.find((m) => m.name === 'User')?.fields.find((f) => f.isId)?.type ?? 'String';
   const to = input.to as Record<string, unknown> | undefined;
   let audience: Audience;
