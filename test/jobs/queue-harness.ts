@@ -40,7 +40,7 @@ export async function createQueueDatabase(provider: Provider): Promise<{ databas
 }
 
 /** The jobs runtime as buildApp makes it, with test-friendly polling. */
-export function createTestJobs(provider: Provider, database: { databaseUrl: string; db: DbClient }, options: Pick<JobsOptions, 'jobs' | 'schedules'>): Promise<JobsRuntime> {
+export function createTestJobs(provider: Provider, database: { databaseUrl: string; db: DbClient }, options: Pick<JobsOptions, 'jobs' | 'schedules' | 'pollMs' | 'now' | 'retention' | 'logError'>): Promise<JobsRuntime> {
   return createJobs({
     provider,
     databaseUrl: database.databaseUrl,

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGenerated, type DbClient } from '../../src/db/index.ts';
 import type { ChangeEvent } from '../../src/events/index.ts';
 import { loadConfig } from '../../src/config/index.ts';
-import { createJobs, createWebhooks, embeddedJobsTable, resolveWebhook, retentionFromDays, sqlOn, systemSchema, type JobsRuntime, type Retention, type Webhooks } from '../../src/jobs/index.ts';
+import { createWebhooks, embeddedJobsTable, resolveWebhook, retentionFromDays, sqlOn, systemSchema, type JobsRuntime, type Retention, type Webhooks } from '../../src/jobs/index.ts';
 import { fixtures } from '../support/fixtures.ts';
 import { postgresUrl } from '../support/providers.ts';
 import { describeEachProvider } from '../support/test-app.ts';
@@ -28,13 +28,8 @@ describe('retention of the embedded queue [SQLite]', () => {
 
   beforeAll(async () => {
     database = await createQueueDatabase('sqlite');
-    jobs = await createJobs({
-      provider: 'sqlite',
-      databaseUrl: database.databaseUrl,
-      db: database.db,
-      systemSchema: systemSchema(database.databaseUrl),
+    jobs = await createTestJobs('sqlite', database, {
       pollMs: 20,
-      logError: () => {},
       now: clock.now,
       retention,
       jobs: { ok: () => {}, bad: { retries: 0, handler: () => { throw new Error('always fails'); } } },
@@ -104,7 +99,7 @@ describe('a failing prune [SQLite]', () => {
           ? (text: string, ...values: unknown[]) => (/^DELETE/.test(text) && failDeletes-- > 0 ? Promise.reject(new Error('database is locked')) : target.$executeRawUnsafe(text, ...values))
           : Reflect.get(target, prop),
     });
-    jobs = await createJobs({ provider: 'sqlite', databaseUrl: database.databaseUrl, db, systemSchema: systemSchema(database.databaseUrl), pollMs: 20, logError: (error) => errors.push((error as Error).message), now: clock.now, retention, jobs: { ok: () => {} } });
+    jobs = await createTestJobs('sqlite', { ...database, db }, { pollMs: 20, logError: (error) => errors.push((error as Error).message), now: clock.now, retention, jobs: { ok: () => {} } });
     await jobs.start();
   });
   afterAll(async () => {

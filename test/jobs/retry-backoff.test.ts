@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGenerated, type DbClient } from '../../src/db/index.ts';
 import type { ChangeEvent } from '../../src/events/index.ts';
-import { createJobs, createWebhooks, embeddedJobsTable, resolveWebhook, sqlOn, systemSchema, type JobRun, type JobsRuntime, type Webhooks } from '../../src/jobs/index.ts';
+import { createWebhooks, embeddedJobsTable, resolveWebhook, sqlOn, systemSchema, type JobRun, type JobsRuntime, type Webhooks } from '../../src/jobs/index.ts';
 import { fixtures } from '../support/fixtures.ts';
 import { describeEachProvider } from '../support/test-app.ts';
 import { createFakeClock } from './fake-clock.ts';
-import { createQueueDatabase, eventually } from './queue-harness.ts';
+import { createQueueDatabase, createTestJobs, eventually } from './queue-harness.ts';
 import { createReceiver } from './webhook-receiver.ts';
 
 // A fixed instant well after the real one: rows written with the real clock are already due.
@@ -25,13 +25,8 @@ describe('job retries back off exponentially, capped, then dead-letter [embedded
 
   beforeAll(async () => {
     database = await createQueueDatabase('sqlite');
-    jobs = await createJobs({
-      provider: 'sqlite',
-      databaseUrl: database.databaseUrl,
-      db: database.db,
-      systemSchema: systemSchema(database.databaseUrl),
+    jobs = await createTestJobs('sqlite', database, {
       pollMs: 20,
-      logError: () => {},
       now: clock.now,
       jobs: {
         doomed: {
