@@ -1,8 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import type { Provider } from '../../src/db/index.ts';
-import { systemSchema } from '../../src/jobs/index.ts';
-import { createTestApp, postgresUrl, type TestApp, type TestAppOptions } from '../support/test-app.ts';
+import { createTestApp, type TestApp, type TestAppOptions } from '../support/test-app.ts';
 
 const functionsPath = fileURLToPath(new URL('./fixtures/blog-functions.ts', import.meta.url));
 
@@ -13,16 +11,6 @@ export async function createFunctionsApp(provider: Provider, env: Record<string,
     logError: (error: unknown) => logged.push(error),
   } as TestAppOptions);
   await t.app.startWorkers();
-  const close = t.close;
-  t.close = async () => {
-    await close();
-    if (provider === 'postgresql') {
-      const client = new pg.Client({ connectionString: postgresUrl });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS "${systemSchema(t.app.config.databaseUrl)}" CASCADE`);
-      await client.end();
-    }
-  };
   return t;
 }
 

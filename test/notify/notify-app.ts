@@ -1,10 +1,9 @@
-import pg from 'pg';
 import type { Provider } from '../../src/db/index.ts';
 import type { CairnFunctions } from '../../src/extend/index.ts';
-import { jobId, systemSchema } from '../../src/jobs/index.ts';
+import { jobId } from '../../src/jobs/index.ts';
 import { derivedId, notificationIdFor, notificationJobs } from '../../src/notify/index.ts';
 import { eventually } from '../jobs/queue-harness.ts';
-import { createTestApp, postgresUrl, testViewerHeader, type TestApp, type TestAppOptions } from '../support/test-app.ts';
+import { createTestApp, testViewerHeader, type TestApp, type TestAppOptions } from '../support/test-app.ts';
 import type { PushServices } from './push-services.ts';
 
 export interface NotifyApp extends TestApp {
@@ -40,7 +39,6 @@ export async function createNotifyApp(provider: Provider, services: PushServices
   const raw = t.app.db as any;
   let devices = 0;
   const jobs = () => t.app.jobs!;
-  const close = t.close;
   return Object.assign(t, {
     logged,
     warned,
@@ -64,14 +62,5 @@ export async function createNotifyApp(provider: Provider, services: PushServices
       return jobs().get(notificationJobs.push, jobId(notificationJobs.push, attempt === 1 ? `${nid}:${deviceId}` : `${nid}:${deviceId}:${attempt}`));
     },
     as: (viewer: { id: number; roles?: string[] }) => ({ [testViewerHeader]: JSON.stringify({ roles: ['user'], ...viewer }) }),
-    async close() {
-      await close();
-      if (provider === 'postgresql') {
-        const client = new pg.Client({ connectionString: postgresUrl });
-        await client.connect();
-        await client.query(`DROP SCHEMA IF EXISTS "${systemSchema(t.app.config.databaseUrl)}" CASCADE`);
-        await client.end();
-      }
-    },
   });
 }

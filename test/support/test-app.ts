@@ -8,6 +8,7 @@ import { buildApp, type App, type AppOptions } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { resolveRules, type Viewer } from '../../src/access/index.ts';
 import { loadGenerated, providers, type Provider } from '../../src/db/index.ts';
+import { systemSchema } from '../../src/jobs/index.ts';
 import { allowAll } from './allow-all.ts';
 import { fixtures, type FixtureName } from './fixtures.ts';
 import { postgresUrl, testProviders } from './providers.ts';
@@ -140,7 +141,8 @@ async function createTestDatabase(provider: Provider): Promise<{ databaseUrl: st
     drop: async () => {
       const client = new pg.Client({ connectionString: postgresUrl });
       await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      // Cairn's own tables (pg-boss, the webhook outbox) live in a schema beside the app's.
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE; DROP SCHEMA IF EXISTS "${systemSchema(url.toString())}" CASCADE`);
       await client.end();
     },
   };
