@@ -18,6 +18,11 @@ const maxNameLength = 100;
 const lastUsedPrecisionMs = 3600_000;
 const columns = { id: true, name: true, createdAt: true, expiresAt: true, lastUsedAt: true } as const;
 
+/** API tokens share the session cache; their entries are keyed apart from sessions' token hashes. */
+export const apiTokenCacheKey = (tokenId: string) => `api:${tokenId}`;
+const cacheKey = apiTokenCacheKey;
+const never = new Date(8.64e15);
+
 type Row = { id: string; name: string | null; createdAt: Date; expiresAt: Date | null; lastUsedAt: Date | null };
 const view = (row: Row): ApiTokenView => ({ ...row, id: publicIdOf(row.id), name: row.name ?? '' });
 
@@ -29,6 +34,7 @@ export type ApiTokens = ReturnType<typeof createApiTokens>;
  */
 export function createApiTokens(deps: AuthDeps) {
   const { db, now } = deps;
+  const cache = deps.sessions.cache;
   const rows = (userId: string | number): Promise<Row[]> =>
     db.authToken.findMany({ where: { userId, kind: 'api' }, select: columns, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }] });
 
@@ -54,22 +60,36 @@ export function createApiTokens(deps: AuthDeps) {
       const row = (await rows(userId)).find((r) => publicIdOf(r.id) === publicId);
       if (!row) throw notFound('No API token of yours has this id.');
       await db.authToken.deleteMany({ where: { id: row.id } });
+      await cache?.revokeSession(cacheKey(row.id));
       return true;
     },
 
-    /** The user a bearer API token acts for, or null (malformed, unknown, revoked, expired). */
+    /**
+     * The user a bearer API token acts for, or null (malformed, unknown, revoked, expired). A live
+     * token is kept in the session cache for a few seconds like a session (under its own key, so a
+     * token hash never answers a session lookup); revoking it, a password change and a role
+     * change drop it on every instance through the same bus message.
+     */
     async validate(token: string): Promise<(SessionUser & { tokenId: string }) | null> {
       if (!isTokenShaped(token, apiTokenPrefix)) return null;
+      const tokenId = hashToken(token);
+      const cached = cache?.get(cacheKey(tokenId));
+      if (cached) return { ...cached.user, tokenId };
+      const generation = cache?.generation() ?? 0;
       const row = await db.authToken.findUnique({
-        where: { id: hashToken(token) },
-        select: { id: true, kind: true, expiresAt: true, lastUsedAt: true, user: { select: { id: true, roles: true } } },
+        where: { id: tokenId },
+        select: { id: true, kind: true, expiresAt: true, createdAt: true, lastUsedAt: true, user: { select: { id: true, roles: true } } },
       });
       const at = now();
       if (!row || row.kind !== 'api' || (row.expiresAt && row.expiresAt <= at)) return null;
       if (!row.lastUsedAt || at.getTime() - row.lastUsedAt.getTime() > lastUsedPrecisionMs) {
         await db.authToken.updateMany({ where: { id: row.id }, data: { lastUsedAt: at } });
       }
-      return { id: row.user.id, roles: parseRoles(row.user.roles), tokenId: row.id };
+      const user = { id: row.user.id, roles: parseRoles(row.user.roles) };
+      // The cache never keeps an entry past `expiresAt`; a token without one lives until revoked.
+      const session = { id: cacheKey(row.id), userId: user.id, expiresAt: row.expiresAt ?? never, createdAt: row.createdAt, userAgent: null, ip: null };
+      cache?.set({ session, user }, generation);
+      return { ...user, tokenId: row.id };
     },
   };
 }

@@ -6,8 +6,9 @@ import type { AuthDeps } from './auth-deps.ts';
  * reset and e-mail-change links. Returns how many sessions and API tokens ended.
  */
 export async function revokeCredentials(deps: AuthDeps, userId: string | number, keepSession?: string): Promise<number> {
-  const sessions = await deps.sessions.invalidateAll(userId, keepSession);
+  // Tokens go first: the cache revocation in invalidateAll must come after every row is gone.
   const apiTokens = await deps.db.authToken.deleteMany({ where: { userId, kind: 'api' } });
+  const sessions = await deps.sessions.invalidateAll(userId, keepSession);
   await deps.db.authToken.deleteMany({ where: { userId, kind: { in: ['password_reset', 'email_change'] } } });
   return sessions + apiTokens.count;
 }

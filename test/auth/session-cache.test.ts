@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/app.ts';
 import { generateToken, hashToken } from '../../src/auth/index.ts';
+import { apiTokenCacheKey } from '../../src/auth/api-tokens.ts';
 import { loadGenerated, type Provider } from '../../src/db/index.ts';
 import { authEnv, bearer, meEmail, password, refused, signIn, signUp } from '../support/auth-helpers.ts';
 import { fixtures } from '../support/fixtures.ts';
@@ -11,6 +12,9 @@ import { createTestApp, describeEachProvider, type GraphQLResponse, type TestApp
 /** The session lookup's statements: one join on PostgreSQL; the session, then its user's roles, on SQLite. */
 const sessionStatements = (queries: string[]) => queries.filter((q) => /[`"]Session[`"]/.test(q) || /[`"]roles[`"] FROM/.test(q));
 const lookupCount = (provider: Provider) => (provider === 'sqlite' ? 2 : 1);
+const tokenStatements = (queries: string[]) => queries.filter((q) => /[`"]AuthToken[`"]/.test(q));
+const createToken = 'mutation ($name: String!) { createApiToken(name: $name) { token apiToken { id } } }';
+const revokeToken = 'mutation ($id: ID!) { revokeApiToken(id: $id) }';
 const setRoles = 'mutation ($id: ID!, $roles: [String!]!) { setUserRoles(userId: $id, roles: $roles) { id roles } }';
 
 /** An admin signed in: signed up, given the role directly in the database before any request used the session. */
@@ -90,6 +94,35 @@ describeEachProvider('auth: session cache (one instance)', (provider) => {
     const deleted = await t.gql('mutation ($id: Int!) { deleteUser(where: { id: $id }) { id } }', { id }, bearer(admin));
     expect(deleted.errors, JSON.stringify(deleted.errors)).toBeUndefined();
     expect(await meEmail(t, bearer(token))).toBeNull();
+  });
+
+  it('API tokens: a second request sends no SQL for its token; revoking it, a password change or a role change apply to the next request', async () => {
+    const { id, token: session } = await signUp(t, 'robot@example.org');
+    const admin = await signInAdmin(t, 'robot-admin@example.org');
+    const made = async (name: string) => (await t.gql(createToken, { name }, bearer(session))).data.createApiToken as { token: string; apiToken: { id: string } };
+    const first = await made('deploy');
+    expect(await meEmail(t, bearer(first.token))).toBe('robot@example.org');
+    t.resetQueries();
+    expect(await meEmail(t, bearer(first.token))).toBe('robot@example.org');
+    expect(tokenStatements(t.queries)).toEqual([]);
+    // Kept under its own key: the token's hash never answers a session lookup.
+    expect(t.app.auth!.sessions.cache!.has(apiTokenCacheKey(hashToken(first.token)))).toBe(true);
+    expect(t.app.auth!.sessions.cache!.has(hashToken(first.token))).toBe(false);
+    expect(await t.app.auth!.sessions.validate(first.token)).toBeNull();
+
+    expect((await t.gql(revokeToken, { id: first.apiToken.id }, bearer(session))).data.revokeApiToken).toBe(true);
+    expect(await meEmail(t, bearer(first.token))).toBeNull();
+
+    const second = await made('ci');
+    refused(await t.gql(setRoles, { id, roles: ['user'] }, bearer(second.token)), 'FORBIDDEN'); // cached as a plain user
+    expect((await t.gql(setRoles, { id, roles: ['user', 'admin'] }, bearer(admin))).errors).toBeUndefined();
+    expect((await t.gql(setRoles, { id, roles: ['user', 'admin'] }, bearer(second.token))).errors).toBeUndefined();
+
+    expect(await meEmail(t, bearer(second.token))).toBe('robot@example.org');
+    const changed = await t.gql('mutation ($current: String!, $next: String!) { changePassword(currentPassword: $current, newPassword: $next) }', { current: password, next: `${password} 2` }, bearer(session));
+    expect(changed.errors, JSON.stringify(changed.errors)).toBeUndefined();
+    expect(await meEmail(t, bearer(second.token))).toBeNull();
+    expect(t.app.auth!.sessions.cache!.has(apiTokenCacheKey(hashToken(second.token)))).toBe(false);
   });
 
   it('abuse: forged, malformed and revoked tokens never enter the cache; each try asks the store again', async () => {
@@ -183,6 +216,16 @@ describeEachProvider('auth: session cache across two instances sharing Redis', (
     expect(await meOnB(first)).toBe('twice@example.org');
     await a.gql('mutation { signOutEverywhere }', {}, bearer(first));
     expect(await meOnB(first)).toBeNull();
+  });
+
+  it('revokeApiToken on A: the very next request on B is nobody', async () => {
+    const { token: session } = await signUp(a, 'bot@example.org');
+    const { token, apiToken } = (await a.gql(createToken, { name: 'bot' }, bearer(session))).data.createApiToken;
+    expect(await meOnB(token)).toBe('bot@example.org');
+    expect(await meOnB(token)).toBe('bot@example.org');
+    expect(b.auth!.sessions.cache!.has(apiTokenCacheKey(hashToken(token)))).toBe(true);
+    expect((await a.gql(revokeToken, { id: apiToken.id }, bearer(session))).data.revokeApiToken).toBe(true);
+    expect(await meOnB(token)).toBeNull();
   });
 
   it('a role change on A applies to the very next request on B', async () => {
