@@ -15,7 +15,11 @@ import {
   createLogger,
   createReadinessCheck,
   createWebSocketServer,
+  corsOptions,
+  hasHttpHooks,
+  serveFastPath,
   userViewerLookup,
+  type FastPathStats,
   type CairnYoga,
   type Logger,
 } from './http/index.ts';
@@ -87,6 +91,8 @@ export interface App {
   realtime: Realtime;
   /** Serves HTTP and, on the same port, graphql-ws WebSocket connections. */
   server: Server;
+  /** Requests the HTTP fast path answered and handed to yoga; null when it is off (CAIRN_HTTP_FAST_PATH=0, or plugins that need yoga's HTTP layer). */
+  httpFastPath: FastPathStats | null;
   logger: Logger;
   /** `ctx.notify` for code outside a request (seed scripts, embedders); names what is missing without the notification models. */
   notify: Notify;
@@ -222,7 +228,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
     streamingPlugins: realtime.plugins,
     appPlugins: [...appCode.plugins(contextFor), ...(options.plugins ?? [])],
   });
-  const http = createGracefulServer(yoga);
+  // Plain JSON operations skip yoga's HTTP layer, unless the app's or an embedder's plugins hook into it.
+  const fastPath = config.httpFastPath && ![...appCode.customPlugins, ...(options.plugins ?? [])].some(hasHttpHooks)
+    ? serveFastPath({ yoga, endpoint: '/graphql', maxBodyBytes: config.maxBodyBytes, cors: corsOptions(auth), logger, compress: config.env === 'production', sessionCookies: !!auth })
+    : null;
+  const http = createGracefulServer(fastPath ?? yoga);
   const server = http.server;
   const websocket = createWebSocketServer({ server, yoga, limits: config.limits, trustProxy: config.trustProxy });
 
@@ -237,6 +247,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     notificationApi,
     realtime,
     server,
+    httpFastPath: fastPath?.stats ?? null,
     logger,
     jobs: appCode.queue,
     notify: appCode.notify,

@@ -5,7 +5,12 @@ import { pendingCookies } from './request-auth-state.ts';
 export function useSessionCookies(): Plugin {
   return {
     onResponse({ request, response }) {
-      for (const cookie of pendingCookies(request)) response.headers.append('set-cookie', cookie);
+      appendSessionCookies(request, response);
     },
   };
+}
+
+/** What useSessionCookies does on every response (the HTTP fast path calls it too). */
+export function appendSessionCookies(request: Request, response: Response): void {
+  for (const cookie of pendingCookies(request)) response.headers.append('set-cookie', cookie);
 }

@@ -36,6 +36,12 @@ export interface Config extends AuthConfig, RealtimeConfig {
   dbPoolSize: number;
   /** `CAIRN_GRAPHIQL`: serve GraphiQL at /graphql. @default true outside production */
   graphiql: boolean;
+  /**
+   * `CAIRN_HTTP_FAST_PATH`: plain JSON POSTs of one query or mutation skip yoga's HTTP layer (same
+   * response, less CPU); `0` sends every request through yoga. Off anyway when an app or embedder
+   * plugin hooks into yoga's HTTP handling. @default true
+   */
+  httpFastPath: boolean;
   /** `CAIRN_ADMIN_ROLE`: the role that may send `x-cairn-run-as`. Rules grant it nothing unless they say so. @default "admin" */
   adminRole: string;
   /**
@@ -91,6 +97,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     maxBodyBytes: integer('CAIRN_MAX_BODY_BYTES', env.CAIRN_MAX_BODY_BYTES, 25_000_000, 1, 2 ** 31),
     dbPoolSize: integer('CAIRN_DB_POOL_SIZE', env.CAIRN_DB_POOL_SIZE, 10, 1, 1000),
     graphiql: boolean('CAIRN_GRAPHIQL', env.CAIRN_GRAPHIQL, mode !== 'production'),
+    httpFastPath: boolean('CAIRN_HTTP_FAST_PATH', env.CAIRN_HTTP_FAST_PATH, true),
     adminRole: env.CAIRN_ADMIN_ROLE || 'admin',
     migrationsDir: resolve(env.CAIRN_MIGRATIONS_DIR || join(dirname(schemaPath), 'migrations')),
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL || (mode === 'test' ? 'silent' : 'info'), logLevels),

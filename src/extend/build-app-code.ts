@@ -52,6 +52,8 @@ export interface AppCode {
   /** For the write path (`AppOptions.observers`): model hooks, then the webhook outbox. */
   observers: WriteObserver[];
   plugins(context: (request: Request) => Promise<Context>): Plugin<any>[];
+  /** The app's own yoga plugins (`functions.plugins`), which `plugins` includes. */
+  customPlugins: Plugin<any>[];
   startWorkers(): Promise<void>;
   stopWorkers(): Promise<void>;
 }
@@ -113,6 +115,7 @@ export async function buildAppCode(options: AppCodeOptions): Promise<AppCode> {
     pushPlatforms: notifications?.platforms ?? [],
     observers: [resolved.hooks, webhooks?.observer].filter((o): o is WriteObserver => Boolean(o)),
     plugins: (context) => [useFunctionRoutes(resolved.routes, context, logError), ...resolved.plugins].filter((p): p is Plugin<any> => Boolean(p)),
+    customPlugins: resolved.plugins,
     async startWorkers() {
       await queue?.start();
       webhooks?.start();

@@ -1,7 +1,7 @@
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Logger } from './create-logger.ts';
 import { useRequestLog } from './use-request-log.ts';
-import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type CORSOptions, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import type { Auth } from '../auth/index.ts';
 import type { Datamodel } from '../db/index.ts';
@@ -46,6 +46,15 @@ export interface YogaOptions {
   appPlugins?: (Plugin<any> | undefined)[];
 }
 
+/**
+ * yoga's CORS options (the HTTP fast path answers with the same). With cookies in play, only
+ * trusted origins may read responses; otherwise yoga's default (any). Browsers may read the
+ * request id and when to retry (SERVICE_UNAVAILABLE, RATE_LIMITED).
+ */
+export function corsOptions(auth: Pick<Auth, 'trustedOrigins'> | null | undefined): CORSOptions {
+  return { ...(auth && { origin: auth.trustedOrigins, credentials: true }), exposedHeaders: ['x-request-id', 'retry-after'] };
+}
+
 export type CairnYoga = YogaServerInstance<Record<string, unknown>, Context>;
 
 /**
@@ -82,9 +91,7 @@ export function createCairnYoga(options: YogaOptions): CairnYoga {
     ...(options.graphiql && { renderGraphiQL: renderGraphiQLPage }),
     // WebSocket operations come through yoga.getEnveloped with their connection params.
     context: ({ request, connectionParams }) => options.context(request, connectionParams as Record<string, unknown> | undefined),
-    // With cookies in play, only trusted origins may read responses; otherwise yoga's default (any).
-    // Browsers may read the request id and when to retry (SERVICE_UNAVAILABLE, RATE_LIMITED).
-    cors: { ...(auth && { origin: auth.trustedOrigins, credentials: true }), exposedHeaders: ['x-request-id', 'retry-after'] },
+    cors: corsOptions(auth),
     maskedErrors: {
       maskError: createMaskError({
         development: options.development,

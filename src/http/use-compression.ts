@@ -20,19 +20,33 @@ export function useCompression({ thresholdBytes = 1024 }: CompressionOptions = {
     // Synchronous unless it compresses: reading `response.body` would turn the string body into a
     // stream (and a new Response would stream it out), so the common case only touches headers.
     onResponse({ request, response, setResponse, fetchAPI }) {
-      const length = Number(response.headers.get('content-length') ?? Number.NaN);
-      if (!(length >= thresholdBytes) || response.headers.has('content-encoding')) return;
-      if (streaming.test(response.headers.get('content-type') ?? '')) return;
-      response.headers.append('vary', 'Accept-Encoding');
-      const encoding = pickEncoding(request.headers.get('accept-encoding'));
-      if (!encoding || !response.body) return;
-      return (async () => {
-        const body = await encodeBody(new Uint8Array(await response.arrayBuffer()), encoding);
-        const headers = new fetchAPI.Headers(response.headers);
-        headers.set('content-encoding', encoding);
-        headers.set('content-length', String(body.byteLength));
-        setResponse(new fetchAPI.Response(new Uint8Array(body.buffer, body.byteOffset, body.byteLength) as Uint8Array<ArrayBuffer>, { status: response.status, statusText: response.statusText, headers }));
-      })();
+      return compressResponse(request, response, fetchAPI, thresholdBytes)?.then(setResponse);
     },
   };
+}
+
+/**
+ * useCompression's work on one response (the HTTP fast path calls it too): adds `Vary` to a
+ * compressible response and resolves with its compressed copy, or returns undefined when the
+ * response stays as it is.
+ */
+export function compressResponse(
+  request: Request,
+  response: Response,
+  fetchAPI: { Headers: typeof Headers; Response: typeof Response },
+  thresholdBytes: number,
+): Promise<Response> | undefined {
+  const length = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (!(length >= thresholdBytes) || response.headers.has('content-encoding')) return;
+  if (streaming.test(response.headers.get('content-type') ?? '')) return;
+  response.headers.append('vary', 'Accept-Encoding');
+  const encoding = pickEncoding(request.headers.get('accept-encoding'));
+  if (!encoding || !response.body) return;
+  return (async () => {
+    const body = await encodeBody(new Uint8Array(await response.arrayBuffer()), encoding);
+    const headers = new fetchAPI.Headers(response.headers);
+    headers.set('content-encoding', encoding);
+    headers.set('content-length', String(body.byteLength));
+    return new fetchAPI.Response(new Uint8Array(body.buffer, body.byteOffset, body.byteLength) as Uint8Array<ArrayBuffer>, { status: response.status, statusText: response.statusText, headers });
+  })();
 }

@@ -23,16 +23,26 @@ export function useErrorCodes({ suggestions = true }: { suggestions?: boolean } 
     },
     // A retryable answer (SERVICE_UNAVAILABLE, RATE_LIMITED) says when to retry in the standard header too.
     onResultProcess({ request, result }) {
-      for (const item of Array.isArray(result) ? result : [result]) {
-        for (const error of (item as { errors?: readonly { extensions?: { retryAfter?: unknown } }[] })?.errors ?? []) {
-          const seconds = Number(error.extensions?.retryAfter);
-          if (Number.isFinite(seconds) && seconds > 0) retryAfter.set(request, Math.max(retryAfter.get(request) ?? 0, Math.ceil(seconds)));
-        }
-      }
+      noteRetryAfter(request, result);
     },
     onResponse({ request, response }) {
-      const seconds = retryAfter.get(request);
-      if (seconds) response.headers.set('retry-after', String(seconds));
+      setRetryAfter(request, response);
     },
   };
+}
+
+/** Remembers the longest `extensions.retryAfter` (seconds) among the result's errors. */
+export function noteRetryAfter(request: Request, result: unknown): void {
+  for (const item of Array.isArray(result) ? result : [result]) {
+    for (const error of (item as { errors?: readonly { extensions?: { retryAfter?: unknown } }[] })?.errors ?? []) {
+      const seconds = Number(error.extensions?.retryAfter);
+      if (Number.isFinite(seconds) && seconds > 0) retryAfter.set(request, Math.max(retryAfter.get(request) ?? 0, Math.ceil(seconds)));
+    }
+  }
+}
+
+/** `Retry-After` on the response when the result said when to retry. */
+export function setRetryAfter(request: Request, response: Response): void {
+  const seconds = retryAfter.get(request);
+  if (seconds) response.headers.set('retry-after', String(seconds));
 }

@@ -22,20 +22,63 @@ const logs = new WeakMap<Request, RequestLog>();
 /** The id `useRequestLog` gave this request (the incoming `x-request-id` when sane). */
 export const requestIdOf = (request: Request): string | undefined => logs.get(request)?.id;
 
+/** Starts a request's log entry (its id: the incoming `x-request-id` when sane, else a new one). */
+export function startRequestLog(request: Request): void {
+  const incoming = request.headers.get(requestIdHeader);
+  logs.set(request, { id: incoming && saneId.test(incoming) ? incoming : randomUUID(), started: performance.now(), codes: new Set() });
+}
+
+/** Remembers the operation name the request asked for. */
+export function noteOperationName(request: Request, operationName: unknown): void {
+  const log = logs.get(request);
+  if (log && operationName) log.operation = String(operationName).slice(0, 100);
+}
+
+/** Remembers the error codes of the result (or batch of results) the request is answered with. */
+export function noteResultCodes(request: Request, result: unknown): void {
+  const log = logs.get(request);
+  for (const item of Array.isArray(result) ? result : [result]) {
+    for (const error of (item as { errors?: readonly { extensions?: { code?: unknown } }[] })?.errors ?? []) {
+      log?.codes.add(String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+    }
+  }
+}
+
+/** Puts the id on the response and writes the request's log line. */
+export function finishRequestLog(logger: Logger, request: Request, response: Response, quietPaths: readonly string[] = defaultQuietPaths): void {
+  const log = logs.get(request);
+  if (!log) return;
+  response.headers.set(requestIdHeader, log.id);
+  const path = requestPath(request.url);
+  const line = {
+    reqId: log.id,
+    method: request.method,
+    path,
+    status: response.status,
+    durationMs: Math.round((performance.now() - log.started) * 10) / 10,
+    ...(log.operation && { operation: log.operation }),
+    ...(log.viewerId !== undefined && { viewerId: log.viewerId }),
+    ...(log.codes.size > 0 && { errorCodes: [...log.codes] }),
+  };
+  if (quietPaths.includes(path)) logger.debug(line, 'request');
+  else logger.info(line, 'request');
+}
+
+const defaultQuietPaths = ['/health', '/ready'];
+
 /**
  * One log line per HTTP request, when its response is ready: request id, method, path, status,
  * duration, operation name, viewer id and the error codes it answered with. The id comes back in
  * `x-request-id`. Health probes (/health, /ready) log at debug so they don't drown the rest.
+ * The HTTP fast path (serve-fast-path.ts) calls the same functions at the same points.
  */
-export function useRequestLog(logger: Logger, quietPaths: readonly string[] = ['/health', '/ready']): Plugin {
+export function useRequestLog(logger: Logger, quietPaths: readonly string[] = defaultQuietPaths): Plugin {
   return {
     onRequest({ request }) {
-      const incoming = request.headers.get(requestIdHeader);
-      logs.set(request, { id: incoming && saneId.test(incoming) ? incoming : randomUUID(), started: performance.now(), codes: new Set() });
+      startRequestLog(request);
     },
     onParams({ params, request }) {
-      const log = logs.get(request);
-      if (log && params.operationName) log.operation = String(params.operationName).slice(0, 100);
+      noteOperationName(request, params.operationName);
     },
     onExecute({ args }) {
       const context = args.contextValue as { request?: Request; viewer?: { id?: unknown } | null };
@@ -49,30 +92,10 @@ export function useRequestLog(logger: Logger, quietPaths: readonly string[] = ['
       };
     },
     onResultProcess({ request, result }) {
-      const log = logs.get(request);
-      for (const item of Array.isArray(result) ? result : [result]) {
-        for (const error of (item as { errors?: readonly { extensions?: { code?: unknown } }[] })?.errors ?? []) {
-          log?.codes.add(String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
-        }
-      }
+      noteResultCodes(request, result);
     },
     onResponse({ request, response }) {
-      const log = logs.get(request);
-      if (!log) return;
-      response.headers.set(requestIdHeader, log.id);
-      const path = requestPath(request.url);
-      const line = {
-        reqId: log.id,
-        method: request.method,
-        path,
-        status: response.status,
-        durationMs: Math.round((performance.now() - log.started) * 10) / 10,
-        ...(log.operation && { operation: log.operation }),
-        ...(log.viewerId !== undefined && { viewerId: log.viewerId }),
-        ...(log.codes.size > 0 && { errorCodes: [...log.codes] }),
-      };
-      if (quietPaths.includes(path)) logger.debug(line, 'request');
-      else logger.info(line, 'request');
+      finishRequestLog(logger, request, response, quietPaths);
     },
   };
 }
