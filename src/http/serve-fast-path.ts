@@ -64,11 +64,16 @@ export function hasHttpHooks(plugin: Plugin<any> | undefined): boolean {
  */
 export function serveFastPath(options: FastPathOptions): RequestListener & { stats: FastPathStats } {
   const { yoga, endpoint, maxBodyBytes, cors, logger, compress, sessionCookies } = options;
-  const { fetchAPI } = yoga;
+  // Read once: every property read through yoga's server-adapter proxy binds a new function.
+  const { fetchAPI, getEnveloped, logger: yogaLogger } = yoga;
   const internals = yoga as unknown as {
     maskedErrorsOpts: { maskError: (error: unknown, message: string, isDev?: boolean) => Error; errorMessage: string; isDev?: boolean } | null;
     waitUntil: (promise: Promise<unknown>) => void;
   };
+  const { waitUntil } = internals;
+  // What the fast path relies on yoga not to do per request: then every request goes to yoga.
+  const hooks = yoga as unknown as { onExecutionResultHooks?: unknown[]; instrumentation?: unknown };
+  const usable = !!internals.maskedErrorsOpts && !hooks.onExecutionResultHooks?.length && !hooks.instrumentation;
   // As createServerAdapter decides it for yoga's own requests.
   const customAbortController = fetchAPI.Request !== globalThis.Request;
   const stats: FastPathStats = { fast: 0, yoga: 0 };
@@ -104,16 +109,16 @@ export function serveFastPath(options: FastPathOptions): RequestListener & { sta
     if (error != null && typeof error === 'object' && 'errors' in error) {
       for (const single of (error as { errors: unknown[] }).errors) for (const handled of toErrors(single)) errors.add(handled);
     } else if (isAbortError(error)) {
-      yoga.logger.debug('Request aborted');
+      yogaLogger.debug('Request aborted');
     } else {
       const masked = masking.maskError(error, masking.errorMessage, masking.isDev);
-      if (masked !== error) yoga.logger.error(error);
+      if (masked !== error) yogaLogger.error(error);
       errors.add(masked instanceof GraphQLError ? masked : createGraphQLError(masked.message, { originalError: masked }));
     }
     return [...errors];
   };
 
-  const serve = async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+  const serve = async (req: IncomingMessage, res: ServerResponse, body: Buffer, arrived: number) => {
     let params: unknown;
     try {
       params = JSON.parse(body.toString('utf8'));
@@ -124,10 +129,10 @@ export function serveFastPath(options: FastPathOptions): RequestListener & { sta
     (req as IncomingMessage & { body?: Buffer }).body = body;
     // yoga's own Request for a node request: same URL, headers, body and abort on a client gone away.
     const request = normalizeNodeRequest(req, fetchAPI, res, customAbortController);
-    startRequestLog(request);
+    startRequestLog(request, arrived);
     // yoga's server context (requestListener) with what handleParams adds.
-    const context = { req, res, waitUntil: internals.waitUntil, request, params };
-    const enveloped = yoga.getEnveloped(context as never);
+    const context = { req, res, waitUntil, request, params };
+    const enveloped = getEnveloped(context as never);
     let document: DocumentNode;
     try {
       document = enveloped.parse(params.query);
@@ -165,11 +170,12 @@ export function serveFastPath(options: FastPathOptions): RequestListener & { sta
   };
 
   const listener = (req: IncomingMessage, res: ServerResponse) => {
-    if (!takes(req, endpoint, maxBodyBytes)) return toYoga(req, res);
+    if (!usable || !takes(req, endpoint, maxBodyBytes)) return toYoga(req, res);
+    const arrived = performance.now();
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.once('end', () => {
-      serve(req, res, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).catch((error) => console.error(`Unexpected error while handling request: ${(error as Error).message || error}`));
+      serve(req, res, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), arrived).catch((error) => console.error(`Unexpected error while handling request: ${(error as Error).message || error}`));
     });
     // A client gone before the body arrived leaves nothing to answer (res is closed).
     req.once('error', () => res.destroy());

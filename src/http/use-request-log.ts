@@ -22,10 +22,10 @@ const logs = new WeakMap<Request, RequestLog>();
 /** The id `useRequestLog` gave this request (the incoming `x-request-id` when sane). */
 export const requestIdOf = (request: Request): string | undefined => logs.get(request)?.id;
 
-/** Starts a request's log entry (its id: the incoming `x-request-id` when sane, else a new one). */
-export function startRequestLog(request: Request): void {
+/** Starts a request's log entry (its id: the incoming `x-request-id` when sane, else a new one); `started` is when it arrived. */
+export function startRequestLog(request: Request, started = performance.now()): void {
   const incoming = request.headers.get(requestIdHeader);
-  logs.set(request, { id: incoming && saneId.test(incoming) ? incoming : randomUUID(), started: performance.now(), codes: new Set() });
+  logs.set(request, { id: incoming && saneId.test(incoming) ? incoming : randomUUID(), started, codes: new Set() });
 }
 
 /** Remembers the operation name the request asked for. */

@@ -105,6 +105,16 @@ describeEachProvider('HTTP fast path parity with yoga', (provider) => {
     expect(slow.httpFastPath).toBeNull();
   });
 
+  it('is off when an embedder plugin hooks into yoga\'s HTTP layer, on with envelop-only plugins', async () => {
+    const generated = await loadGenerated(fixtures.blog.generated, provider);
+    const build = (plugins: object[]) => buildApp({ config: Object.freeze({ ...t.app.config, syncSchema: 'off' as const }), generated, plugins, logError: () => {}, warn: () => {} });
+    for (const [plugin, on] of [[{ onResponse() {} }, false], [{ onParams() {} }, false], [{ onRequest() {} }, false], [{ onExecute() {} }, true]] as const) {
+      const app = await build([plugin]);
+      expect(app.httpFastPath !== null, JSON.stringify(Object.keys(plugin))).toBe(on);
+      await app.stop();
+    }
+  });
+
   const bearer = () => ({ authorization: `Bearer ${token}` });
   /** Sends `sent` to both, expects the same answer, and that the fast path answered it (`fast`), yoga did, or node's parser before either (`node`). */
   async function same(sent: Sent | (() => Sent), via: 'fast' | 'yoga' | 'node', bodyShape?: (body: any) => unknown) {

@@ -60,6 +60,7 @@ describe.skipIf(!postgresUrl)('request deadline and cancellation [postgresql]', 
     try {
       // Mutation fields run one after another: the first waits on the lock, the second must never start.
       const body = JSON.stringify({ query: 'mutation { a: createTag(data: { name: "first" }) { id } b: createTag(data: { name: "second" }) { id } }' });
+      const servedFast = t.app.httpFastPath!.fast;
       const client = request({ host: '127.0.0.1', port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
       client.on('error', () => {});
       client.end(body);
@@ -74,6 +75,51 @@ describe.skipIf(!postgresUrl)('request deadline and cancellation [postgresql]', 
       await new Promise((r) => setTimeout(r, 300));
       const names = (await locker.query(`SELECT name FROM ${table('Tag')} ORDER BY name`)).rows.map((r) => r.name);
       expect(names).toEqual(['first']);
+      // A plain JSON POST: the HTTP fast path served it, and its request's signal stopped the operation.
+      expect(t.app.httpFastPath!.fast).toBe(servedFast + 1);
+    } finally {
+      if (!released) await release();
+    }
+  });
+
+  it('answers TIMEOUT over the HTTP fast path exactly as yoga does', async () => {
+    const { port } = await t.app.start().catch(() => ({ port: (t.app.server.address() as { port: number }).port }));
+    const release = await lock('Tag');
+    try {
+      const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ tags { id } }' }) };
+      const servedFast = t.app.httpFastPath!.fast;
+      const [fast, yoga] = await Promise.all([fetch(`http://127.0.0.1:${port}/graphql`, init), t.app.yoga.fetch('http://127.0.0.1/graphql', init)]);
+      expect(t.app.httpFastPath!.fast).toBe(servedFast + 1);
+      const [fastBody, yogaBody] = [await fast.json(), await yoga.json()];
+      expect(fastBody.errors?.[0]?.extensions.code).toBe('TIMEOUT');
+      expect({ status: fast.status, type: fast.headers.get('content-type'), body: fastBody }).toEqual({ status: yoga.status, type: yoga.headers.get('content-type'), body: yogaBody });
+    } finally {
+      await release();
+    }
+  });
+
+  it('runs no further field once the HTTP client disconnects, through yoga (a request the HTTP fast path hands on)', async () => {
+    const { port } = await t.app.start().catch(() => ({ port: (t.app.server.address() as { port: number }).port }));
+    const release = await lock('Tag');
+    let released = false;
+    try {
+      // Accept: application/graphql-response+json is yoga's alone.
+      const body = JSON.stringify({ query: 'mutation { a: createTag(data: { name: "yoga-first" }) { id } b: createTag(data: { name: "yoga-second" }) { id } }' });
+      const viaYoga = t.app.httpFastPath!.yoga;
+      const client = request({ host: '127.0.0.1', port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', 'content-length': Buffer.byteLength(body) } });
+      client.on('error', () => {});
+      client.end(body);
+      await until(async () => (await waitingOnLocks()) > 0);
+      expect(await waitingOnLocks()).toBeGreaterThan(0);
+      client.destroy();
+      await new Promise((r) => setTimeout(r, 100));
+      await release();
+      released = true;
+      await until(async () => (await locker.query(`SELECT count(*) AS n FROM ${table('Tag')} WHERE name = 'yoga-first'`)).rows[0].n === '1');
+      await new Promise((r) => setTimeout(r, 300));
+      const names = (await locker.query(`SELECT name FROM ${table('Tag')} WHERE name LIKE 'yoga-%' ORDER BY name`)).rows.map((r) => r.name);
+      expect(names).toEqual(['yoga-first']);
+      expect(t.app.httpFastPath!.yoga).toBe(viaYoga + 1);
     } finally {
       if (!released) await release();
     }
