@@ -1,5 +1,5 @@
 import type { DbClient } from '../../db/index.ts';
-import type { ChangeCapture, ChangeLog } from './change-capture.ts';
+import type { ChangeCapture, ChangeLog, Savepoints } from './change-capture.ts';
 import type { ModelInfo } from './model-info.ts';
 import type { ViewerRules } from '../rules/index.ts';
 
@@ -17,6 +17,8 @@ export interface AccessContext {
   capture: ChangeCapture;
   /** The open transaction's change log (absent outside a transaction: nothing to record there). */
   changes?: ChangeLog;
+  /** The open transaction's savepoint counter and queue (absent outside a transaction). */
+  savepoints?: Savepoints;
   /** Whether this is trusted code's client (`sudo()`): every rule passes, raw SQL passes through. */
   trusted?: boolean;
   /** Where an `afterCommit` observer's failure goes. */

@@ -210,10 +210,71 @@ export async function runInTransaction<T>(ctx: AccessContext, fn: (tx: AccessCon
   if (ctx.inTransaction) return fn(ctx);
   const changes: ChangeLog = [];
   const result = await (ctx.db.$transaction as (f: (tx: AccessContext['db']) => Promise<T>, o?: unknown) => Promise<T>)(async (db) => {
-    const value = await fn({ ...ctx, db, inTransaction: true, changes });
+    const value = await fn({ ...ctx, db, inTransaction: true, changes, savepoints: { count: 0, tail: Promise.resolve() } });
     if (changes.length) await beforeCommit(ctx.capture.observers, changes, db);
     return value;
   }, options);
   afterCommit(ctx.capture.observers, changes, ctx.report);
   return result;
+}
+
+/**
+ * An open transaction's savepoints. Names are numbered (`cairn_sp_<n>`, never reused within the
+ * transaction), and the writes that take one run one at a time: savepoints must nest, which
+ * writes started together (`Promise.all` inside `$transaction`) would not do on their own.
+ */
+export interface Savepoints {
+  /** Savepoints opened so far in this transaction. */
+  count: number;
+  /** Settles when the last queued write (or savepoint statement) has. */
+  tail: Promise<void>;
+}
+
+/** Runs `step` after every earlier queued one has settled. */
+function queued<T>(state: Savepoints, step: () => Promise<T>): Promise<T> {
+  const run = state.tail.then(step);
+  state.tail = run.then(
+    () => {},
+    () => {},
+  );
+  return run;
+}
+
+/**
+ * Runs one write that user code starts inside an open transaction (a delegate method on the
+ * transaction's client) in a SAVEPOINT, or a nested `$transaction` block (`block`): on success
+ * the savepoint is released; on any error the database goes back to it and the transaction's
+ * change log to its length before, and the error is rethrown. So a failed write that the caller
+ * catches leaves nothing behind (no row, no change event), and on PostgreSQL the transaction
+ * stays usable after a failed statement. A write runs queued, savepoint and all; a block only
+ * queues its savepoint statements (the writes inside it queue themselves).
+ */
+export function runInSavepoint<T>(ctx: AccessContext, fn: () => Promise<T>, { block = false } = {}): Promise<T> {
+  const state = ctx.savepoints;
+  if (!state) return fn();
+  const sql = (statement: string) => (): Promise<unknown> => ctx.db.$executeRawUnsafe(statement);
+  const inOrder = block ? <R>(step: () => Promise<R>) => queued(state, step) : <R>(step: () => Promise<R>) => step();
+  const run = async () => {
+    const name = `cairn_sp_${++state.count}`;
+    await inOrder(sql(`SAVEPOINT ${name}`));
+    // What is logged from here on is undone with the savepoint.
+    const changes = ctx.changes;
+    const mark = changes?.length ?? 0;
+    let value: T;
+    try {
+      value = await fn();
+    } catch (error) {
+      changes?.splice(mark);
+      // Back to the savepoint, which then goes. Should that fail too (the transaction is gone:
+      // timed out, connection lost), the write's own error is the one that says what happened.
+      await inOrder(async () => {
+        await sql(`ROLLBACK TO SAVEPOINT ${name}`)();
+        await sql(`RELEASE SAVEPOINT ${name}`)();
+      }).catch(() => {});
+      throw error;
+    }
+    await inOrder(sql(`RELEASE SAVEPOINT ${name}`));
+    return value;
+  };
+  return block ? run() : queued(state, run);
 }

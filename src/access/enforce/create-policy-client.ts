@@ -1,7 +1,7 @@
 import type { DbClient, Model } from '../../db/index.ts';
 import { forbidden } from '../../errors.ts';
 import type { AccessContext } from './access-context.ts';
-import { runInTransaction } from './change-capture.ts';
+import { runInSavepoint, runInTransaction } from './change-capture.ts';
 import { PolicyDelegate } from './create-policy-delegate.ts';
 import type { ModelInfo } from './model-info.ts';
 import { trustedRules, type Viewer } from '../rules/index.ts';
@@ -57,7 +57,8 @@ class PolicyClient {
   $transaction(fn: unknown, options?: unknown) {
     if (typeof fn !== 'function') throw new Error('ctx.db.$transaction takes a callback: $transaction(async (tx) => …)');
     const ctx = this.#ctx;
-    if (ctx.inTransaction) return fn(this);
+    // Nested in an open transaction: a savepoint, so a failure the outer block catches undoes this block only.
+    if (ctx.inTransaction) return runInSavepoint(ctx, async () => fn(this), { block: true });
     // Every write inside records into the transaction's one change log, published after COMMIT.
     return runInTransaction(ctx, (tx) => fn(createPolicyClient(tx)), options);
   }

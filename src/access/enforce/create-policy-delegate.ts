@@ -1,6 +1,6 @@
 import type { Model } from '../../db/index.ts';
 import type { AccessContext } from './access-context.ts';
-import { runInTransaction } from './change-capture.ts';
+import { runInSavepoint, runInTransaction } from './change-capture.ts';
 import { createRow } from './create-row.ts';
 import { deny } from './deny.ts';
 import { locateRow } from './locate-row.ts';
@@ -52,51 +52,67 @@ export class PolicyDelegate {
   }
 
   create(args: Args = {}) {
-    return this.#inTransaction(async (tx) => readBack(tx, this.model, await createRow(tx, this.model, args.data), args));
+    return this.#write(() => this.#inTransaction(async (tx) => readBack(tx, this.model, await createRow(tx, this.model, args.data), args)));
   }
-  async update(args: Args = {}) {
-    // Capture needs the row before the write, and observers a transaction: then no one-statement update.
-    const direct = this.ctx.capture.involves(this.model, 'update') ? undefined : await updateRowDirectly(this.ctx, this.model, args);
-    return direct ?? this.#inTransaction(async (tx) => readBack(tx, this.model, await updateRow(tx, this.model, args.where, args.data), args));
+  update(args: Args = {}) {
+    return this.#write(async () => {
+      // Capture needs the row before the write, and observers a transaction: then no one-statement update.
+      const direct = this.ctx.capture.involves(this.model, 'update') ? undefined : await updateRowDirectly(this.ctx, this.model, args);
+      return direct ?? this.#inTransaction(async (tx) => readBack(tx, this.model, await updateRow(tx, this.model, args.where, args.data), args));
+    });
   }
   upsert(args: Args = {}) {
     const { model } = this;
-    return this.#inTransaction(async (tx) => {
+    return this.#write(() => this.#inTransaction(async (tx) => {
       const exists = await tx.db[tx.info.delegate(model)].findUnique({ where: args.where, select: tx.info.keySelect(model) });
       const row = exists ? await updateRow(tx, model, args.where, args.update) : await createRow(tx, model, args.create);
       return readBack(tx, model, row, args);
-    });
+    }));
   }
   delete(args: Args = {}) {
     const { model } = this;
-    return this.#inTransaction(async (tx) => {
+    return this.#write(() => this.#inTransaction(async (tx) => {
       const row = await locateRow(tx, model, args.where, 'delete');
       const result = await readBack(tx, model, row, args);
       await deleteRow(tx, model, tx.info.uniqueWhere(model, row));
       return result;
-    });
+    }));
   }
 
   createMany(args: Args = {}) {
-    return this.#inTransaction((tx) => createManyRows(tx, this.model, toArray(args.data), args));
+    return this.#write(() => this.#inTransaction((tx) => createManyRows(tx, this.model, toArray(args.data), args)));
   }
   createManyAndReturn(args: Args = {}) {
-    return this.#inTransaction(async (tx) =>
+    return this.#write(() => this.#inTransaction(async (tx) =>
       readBackMany(tx, this.model, (await createManyRows(tx, this.model, toArray(args.data), { ...args, returnKeys: true })) as Row[], args),
-    );
+    ));
   }
   updateMany(args: Args = {}) {
-    if (!afterWriteCheck(this.ctx, this.model, args.data ?? {}) && !this.ctx.capture.involves(this.model, 'update')) return updateManyRows(this.ctx, this.model, args.where, args.data);
-    return this.#inTransaction((tx) => updateManyRows(tx, this.model, args.where, args.data));
+    return this.#write(() => {
+      if (!afterWriteCheck(this.ctx, this.model, args.data ?? {}) && !this.ctx.capture.involves(this.model, 'update')) return updateManyRows(this.ctx, this.model, args.where, args.data);
+      return this.#inTransaction((tx) => updateManyRows(tx, this.model, args.where, args.data));
+    });
   }
   updateManyAndReturn(args: Args = {}) {
-    return this.#inTransaction(async (tx) =>
+    return this.#write(() => this.#inTransaction(async (tx) =>
       readBackMany(tx, this.model, (await updateManyRows(tx, this.model, args.where, args.data, { returnKeys: true })) as Row[], args),
-    );
+    ));
   }
   deleteMany(args: Args = {}) {
-    if (!this.ctx.capture.involves(this.model, 'delete')) return deleteManyRows(this.ctx, this.model, args.where);
-    return this.#inTransaction((tx) => deleteManyRows(tx, this.model, args.where));
+    return this.#write(() => {
+      if (!this.ctx.capture.involves(this.model, 'delete')) return deleteManyRows(this.ctx, this.model, args.where);
+      return this.#inTransaction((tx) => deleteManyRows(tx, this.model, args.where));
+    });
+  }
+
+  /**
+   * Every write method's entry, where a call comes from the caller's code and never from Cairn's
+   * own nested writes (those run on the raw client): outside a transaction `fn` as it is (its own
+   * transaction when it needs one); inside one (`$transaction`) in a savepoint, so a write that
+   * fails half-way and is caught leaves none of its rows or change events in the transaction.
+   */
+  #write<T>(fn: () => Promise<T>): Promise<T> {
+    return this.ctx.inTransaction ? runInSavepoint(this.ctx, fn) : fn();
   }
 
   /** Runs `fn` in an interactive transaction (or the one already open), so a FORBIDDEN rolls back and changes publish after COMMIT. */
