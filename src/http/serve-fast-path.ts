@@ -132,14 +132,16 @@ export function serveFastPath(options: FastPathOptions): RequestListener & { sta
     startRequestLog(request, arrived);
     // yoga's server context (requestListener) with what handleParams adds.
     const context = { req, res, waitUntil, request, params };
-    const enveloped = getEnveloped(context as never);
+    let enveloped: ReturnType<typeof getEnveloped>;
     let document: DocumentNode;
     try {
+      enveloped = getEnveloped(context as never);
       document = enveloped.parse(params.query);
+      // Nothing has run yet: a failed parse or validation (or a throw in either) is yoga's to answer.
+      if (enveloped.validate(enveloped.schema, document).length > 0) return toYoga(req, res, body);
     } catch {
       return toYoga(req, res, body);
     }
-    if (enveloped.validate(enveloped.schema, document).length > 0) return toYoga(req, res, body);
     const kind = getOperationAST(document, params.operationName)?.operation;
     if ((kind !== 'query' && kind !== 'mutation') || usesStreaming(document)) return toYoga(req, res, body);
     stats.fast += 1;
