@@ -7,6 +7,7 @@ import { seedBlog, type BlogSeed } from '../support/blog-seed.ts';
 import { fixtures } from '../support/fixtures.ts';
 import { createTestApp, describeEachProvider, type TestApp } from '../support/test-app.ts';
 import { password } from '../support/auth-helpers.ts';
+import { createLogger } from '../../src/http/index.ts';
 import { createPasswordUser } from '../../src/auth/create-password-user.ts';
 
 /**
@@ -112,6 +113,37 @@ describeEachProvider('HTTP fast path parity with yoga', (provider) => {
       const app = await build([plugin]);
       expect(app.httpFastPath !== null, JSON.stringify(Object.keys(plugin))).toBe(on);
       await app.stop();
+    }
+  });
+
+  it('writes the same request log lines', async () => {
+    const generated = await loadGenerated(fixtures.blog.generated, provider);
+    const logged = async (httpFastPath: boolean) => {
+      const lines: Record<string, unknown>[] = [];
+      const logger = createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line)) });
+      const app = await buildApp({ config: Object.freeze({ ...t.app.config, httpFastPath, syncSchema: 'off' as const }), generated, logger, logError: () => {}, warn: () => {} });
+      const { port } = await app.start();
+      return { app, port, lines };
+    };
+    const [fast, slowLogged] = [await logged(true), await logged(false)];
+    try {
+      const corpus: Sent[] = [
+        { headers: { authorization: `Bearer ${token}`, 'x-request-id': 'log-1' }, body: { query: shape('byId').cairn, variables: vars.byId!(), operationName: 'ById' } },
+        { headers: { 'x-request-id': 'log-2' }, body: { query: 'mutation { createPost(data: { title: "t", slug: "s", body: "b" }) { id } }' } },
+        { headers: { 'x-request-id': 'log-3' }, body: { query: '{ posts(take: 100) { comments(take: 100) { id } } }' } },
+        { headers: { 'x-request-id': 'log-4' }, body: { query: '{ nope }' } },
+      ];
+      for (const sent of corpus) {
+        await send(fast.port, sent);
+        await send(slowLogged.port, sent);
+      }
+      expect(fast.app.httpFastPath).toEqual({ fast: 3, yoga: 1 });
+      const requests = (lines: Record<string, unknown>[]) => lines.filter((l) => l.msg === 'request').map(({ time: _t, durationMs: _d, pid: _p, ...line }) => line);
+      expect(requests(fast.lines)).toHaveLength(4);
+      expect(requests(fast.lines)).toEqual(requests(slowLogged.lines));
+    } finally {
+      await fast.app.stop();
+      await slowLogged.app.stop();
     }
   });
 
