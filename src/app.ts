@@ -210,11 +210,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
   files?.wrapSchema(schema);
   applyFieldAuth(schema);
   let stopping: Promise<void> | undefined;
+  const development = config.env !== 'production';
   const yoga = createCairnYoga({
     schema,
     context: contextFor,
     isReady: createReadinessCheck({ db, provider: config.provider, datamodel: generated.datamodel, migrationsDir: config.migrationsDir, stopping: () => !!stopping }),
-    development: config.env !== 'production',
+    development,
     // GraphiQL's assets come from the npm package, not a CDN (works air-gapped); ~50 MB, so only when on.
     graphiql: config.graphiql && (await import('@graphql-yoga/render-graphiql')).renderGraphiQL,
     logError,
@@ -230,7 +231,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   // Plain JSON operations skip yoga's HTTP layer, unless the app's or an embedder's plugins hook into it.
   const fastPath = config.httpFastPath && ![...appCode.customPlugins, ...(options.plugins ?? [])].some(hasHttpHooks)
-    ? serveFastPath({ yoga, endpoint: '/graphql', maxBodyBytes: config.maxBodyBytes, cors: corsOptions(auth), logger, compress: config.env === 'production', sessionCookies: !!auth })
+    ? serveFastPath({ yoga, endpoint: '/graphql', maxBodyBytes: config.maxBodyBytes, cors: corsOptions(auth), logger, compress: !development, sessionCookies: !!auth })
     : null;
   const http = createGracefulServer(fastPath ?? yoga);
   const server = http.server;
