@@ -256,19 +256,26 @@ export async function buildApp(options: AppOptions): Promise<App> {
     startWorkers,
     start: async () => {
       await startWorkers();
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.port, config.host, () => {
-          const { port } = server.address() as AddressInfo;
-          resolve({ port, url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql` });
-        });
-      });
+      return listen();
     },
     stop({ timeoutMs = 0 } = {}) {
       // Idempotent: a signal during a test's own stop (or two signals) share one shutdown.
       return (stopping ??= shutdown(timeoutMs));
     },
   };
+
+  /** Listens on the configured port, or answers where it already does. */
+  function listen(): Promise<{ port: number; url: string }> {
+    const where = () => {
+      const { port } = server.address() as AddressInfo;
+      return { port, url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql` };
+    };
+    if (server.listening) return Promise.resolve(where());
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve(where()));
+    });
+  }
 
   async function startWorkers(): Promise<void> {
     sessionPurge?.start();

@@ -1,5 +1,6 @@
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { authState, bearer, createBrowser, meEmail, password, publicUrl, refused, signInMutation, signUp, signUpMutation } from '../support/auth-helpers.ts';
+import { authState, bearer, createBrowser, meEmail, password, refused, signInMutation, signUp, signUpMutation } from '../support/auth-helpers.ts';
 import { createTestApp, describeEachProvider, type TestApp } from '../support/test-app.ts';
 
 const app = 'https://app.example.com';
@@ -21,7 +22,9 @@ describeEachProvider('auth: Origin checks (CSRF) and CORS', (provider) => {
     expect(await meEmail(t, withCookie('https://api.example.com'))).toBe('csrf@example.org');
     expect(await meEmail(t, withCookie(app))).toBe('csrf@example.org');
     expect(await meEmail(t, withCookie('http://localhost:5173'))).toBe('csrf@example.org');
-    expect(await meEmail(t, withCookie(publicUrl))).toBe('csrf@example.org'); // the request's own host
+    // The request's own host (t.gql talks to the app's server on a loopback port).
+    const own = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    expect(await meEmail(t, withCookie(own))).toBe('csrf@example.org');
   });
 
   it('a cookie sent cross-site or without Origin is FORBIDDEN, and the mutation does not run', async () => {

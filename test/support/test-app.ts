@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,7 +34,7 @@ export interface GraphQLResponse<T = any> {
 export interface TestApp {
   app: App;
   provider: Provider;
-  /** POSTs a GraphQL operation through `yoga.fetch` (the real HTTP handler, no socket). */
+  /** POSTs a GraphQL operation to the app's own HTTP server on a loopback port, as a client would. */
   gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   /** Any request through `yoga.fetch`, e.g. `fetch('/auth/oidc/start')`; relative paths are on http://cairn.test. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
@@ -102,13 +103,22 @@ export async function createTestApp(
     access: options.access ?? 'enforce',
     ...(viewerHeader ? { resolveViewer: async (request: Request) => parseTestViewer(request.headers.get(testViewerHeader)) } : {}),
   });
+  // GraphQL requests go over real HTTP to the app's own server (as production serves them: the
+  // HTTP fast path, or yoga for what it hands on), which listens from the first request on.
+  let endpoint: Promise<string> | undefined;
+  const graphqlUrl = () =>
+    (endpoint ??= new Promise<void>((resolve, reject) => {
+      if (app.server.listening) return resolve();
+      app.server.once('error', reject);
+      app.server.listen(0, '127.0.0.1', () => resolve());
+    }).then(() => `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/graphql`));
   return {
     app,
     provider,
     queries,
     resetQueries: () => queries.splice(0),
     async gql(query, variables, headers = {}) {
-      const response = await app.yoga.fetch('http://cairn.test/graphql', {
+      const response = await fetch(await graphqlUrl(), {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify({ query, variables }),
