@@ -121,7 +121,7 @@ export function createAuth(options: AuthOptions): Auth | null {
   }
   const rateLimits =
     options.rateLimitStore ??
-    (config.redisUrl ? createRedisRateLimitStore({ url: config.redisUrl }) : createMemoryRateLimitStore({ now: () => now().getTime() }));
+    (config.redisUrl ? createRedisRateLimitStore({ url: config.redisUrl, prefix: `${config.redisPrefix}throttle:` }) : createMemoryRateLimitStore({ now: () => now().getTime() }));
   const logError = options.logError ?? console.error;
   const ownBus = options.bus ? undefined : createMemoryEventBus();
   const sessionCache =

@@ -98,6 +98,37 @@ describeEachProvider('auth: throttling', (provider) => {
   });
 });
 
+describeEachProvider('auth: throttling in Redis, two deployments sharing it under their own CAIRN_REDIS_PREFIX', (provider) => {
+  const prefixes = [`test:${randomBytes(6).toString('hex')}:`, `test:${randomBytes(6).toString('hex')}:`];
+  const apps: TestApp[] = [];
+  beforeAll(async () => {
+    for (const prefix of prefixes) apps.push(await createTestApp('blog', provider, { ...authEnv, CAIRN_TRUST_PROXY: '1', REDIS_URL: redisUrl, CAIRN_REDIS_PREFIX: prefix }));
+  });
+  afterAll(async () => {
+    await Promise.all(apps.map((app) => app.close()));
+    const redis = new Redis(redisUrl);
+    for (const prefix of prefixes) {
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length) await redis.del(...keys);
+    }
+    redis.disconnect();
+  });
+
+  it("one deployment's throttle is not the other's, and its keys carry its prefix", async () => {
+    const [a, b] = apps as [TestApp, TestApp];
+    for (const t of apps) await signUp(t, 'shared@example.org');
+    for (let i = 0; i < 6; i++) refused(await signIn(a, 'shared@example.org', `guess ${i}`, from('203.0.113.9')), 'UNAUTHENTICATED');
+    refused(await signIn(a, 'shared@example.org', password, from('203.0.113.9')), 'RATE_LIMITED');
+    expect((await signIn(b, 'shared@example.org', password, from('203.0.113.9'))).errors).toBeUndefined();
+    const redis = new Redis(redisUrl);
+    try {
+      expect((await redis.keys(`${prefixes[0]}throttle:*`)).length).toBeGreaterThan(0);
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
+
 const stores: [string, () => { store: RateLimitStore; cleanup: () => Promise<void> }][] = [
   ['memory', () => ({ store: createMemoryRateLimitStore(), cleanup: async () => {} })],
   [
