@@ -16,6 +16,7 @@ import {
   createReadinessCheck,
   createWebSocketServer,
   corsOptions,
+  graphqlEndpoint,
   hasHttpHooks,
   serveFastPath,
   userViewerLookup,
@@ -231,7 +232,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   // Plain JSON operations skip yoga's HTTP layer, unless the app's or an embedder's plugins hook into it.
   const fastPath = config.httpFastPath && ![...appCode.customPlugins, ...(options.plugins ?? [])].some(hasHttpHooks)
-    ? serveFastPath({ yoga, endpoint: '/graphql', maxBodyBytes: config.maxBodyBytes, cors: corsOptions(auth), logger, compress: !development, sessionCookies: !!auth })
+    ? serveFastPath({ yoga, endpoint: graphqlEndpoint, maxBodyBytes: config.maxBodyBytes, cors: corsOptions(auth), logger, compress: !development, sessionCookies: !!auth })
     : null;
   const http = createGracefulServer(fastPath ?? yoga);
   const server = http.server;

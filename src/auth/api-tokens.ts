@@ -20,7 +20,6 @@ const columns = { id: true, name: true, createdAt: true, expiresAt: true, lastUs
 
 /** API tokens share the session cache; their entries are keyed apart from sessions' token hashes. */
 export const apiTokenCacheKey = (tokenId: string) => `api:${tokenId}`;
-const cacheKey = apiTokenCacheKey;
 const never = new Date(8.64e15);
 
 type Row = { id: string; name: string | null; createdAt: Date; expiresAt: Date | null; lastUsedAt: Date | null };
@@ -60,7 +59,7 @@ export function createApiTokens(deps: AuthDeps) {
       const row = (await rows(userId)).find((r) => publicIdOf(r.id) === publicId);
       if (!row) throw notFound('No API token of yours has this id.');
       await db.authToken.deleteMany({ where: { id: row.id } });
-      await cache?.revokeSession(cacheKey(row.id));
+      await cache?.revokeSession(apiTokenCacheKey(row.id));
       return true;
     },
 
@@ -73,7 +72,7 @@ export function createApiTokens(deps: AuthDeps) {
     async validate(token: string): Promise<(SessionUser & { tokenId: string }) | null> {
       if (!isTokenShaped(token, apiTokenPrefix)) return null;
       const tokenId = hashToken(token);
-      const cached = cache?.get(cacheKey(tokenId));
+      const cached = cache?.get(apiTokenCacheKey(tokenId));
       if (cached) return { ...cached.user, tokenId };
       const generation = cache?.generation() ?? 0;
       const row = await db.authToken.findUnique({
@@ -87,7 +86,7 @@ export function createApiTokens(deps: AuthDeps) {
       }
       const user = { id: row.user.id, roles: parseRoles(row.user.roles) };
       // The cache never keeps an entry past `expiresAt`; a token without one lives until revoked.
-      const session = { id: cacheKey(row.id), userId: user.id, expiresAt: row.expiresAt ?? never, createdAt: row.createdAt, userAgent: null, ip: null };
+      const session = { id: apiTokenCacheKey(row.id), userId: user.id, expiresAt: row.expiresAt ?? never, createdAt: row.createdAt, userAgent: null, ip: null };
       cache?.set({ session, user }, generation);
       return { ...user, tokenId: row.id };
     },

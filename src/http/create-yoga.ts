@@ -55,6 +55,9 @@ export function corsOptions(auth: Pick<Auth, 'trustedOrigins'> | null | undefine
   return { ...(auth && { origin: auth.trustedOrigins, credentials: true }), exposedHeaders: ['x-request-id', 'retry-after'] };
 }
 
+/** Where yoga serves GraphQL (the HTTP fast path takes its plain POSTs there). */
+export const graphqlEndpoint = '/graphql';
+
 export type CairnYoga = YogaServerInstance<Record<string, unknown>, Context>;
 
 /**
@@ -81,7 +84,7 @@ export function createCairnYoga(options: YogaOptions): CairnYoga {
   ].filter((plugin): plugin is Plugin => Boolean(plugin));
   return createYoga<Record<string, unknown>, Context>({
     schema: options.schema,
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint,
     healthCheckEndpoint: '/health',
     landingPage: false,
     batching: options.limits.maxBatch > 0 && { limit: options.limits.maxBatch },

@@ -1,4 +1,4 @@
-export { corsOptions, createCairnYoga, type CairnYoga, type YogaOptions } from './create-yoga.ts';
+export { corsOptions, createCairnYoga, graphqlEndpoint, type CairnYoga, type YogaOptions } from './create-yoga.ts';
 export { hasHttpHooks, serveFastPath, type FastPathOptions, type FastPathStats } from './serve-fast-path.ts';
 export { createContextFactory, type ContextDeps } from './create-context.ts';
 export { runAsHeader, userViewerLookup, type RunAs } from './resolve-run-as.ts';
