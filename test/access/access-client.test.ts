@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAccessPolicy, resolveRules, type AccessClient } from '../../src/access/index.ts';
 import { loadGenerated } from '../../src/db/index.ts';
-import { createTestApp, describeEachProvider, type TestApp } from '../support/test-app.ts';
+import { createTestApp, dataStatements, describeEachProvider, type TestApp } from '../support/test-app.ts';
 import { fixtures } from '../support/fixtures.ts';
 import { blogScene, type BlogScene } from './blog-fixture.ts';
 
@@ -46,6 +46,48 @@ describeEachProvider('access rules: the enforcing client', (provider) => {
       expect(await tx.sudo().post.count({ where: { slug: 'tx-ok' } })).toBe(1);
     });
     expect(await t.app.db.post.count()).toBe(before + 1);
+  });
+
+  it('an update of a captured model returns its selection from the UPDATE itself; a row its rules then hide is FORBIDDEN, nothing kept', async () => {
+    // Post's rules, except that anyone may update and only published posts are readable: so the
+    // read rule after the write is decided from the written row's columns, in memory.
+    const datamodel = (await loadGenerated(fixtures.blog.generated, provider)).datamodel;
+    const edited = { ...datamodel, models: datamodel.models.map((m) => (m.name === 'Post' ? { ...m, documentation: '@@allow("read", status == PUBLISHED)\n@@allow("update", true)' } : m)) };
+    const changes: { kind: string; before: any; after: any }[] = [];
+    const client = createAccessPolicy({ rules: resolveRules(edited), observers: [{ models: ['Post'], afterCommit: (seen) => void changes.push(...(seen as never[])) }] }).clientFor(t.app.db, { id: s.users.bob.id, roles: ['user'] });
+    const id = s.posts.alicePub.id;
+    const statements = async <T>(run: () => Promise<T>) => {
+      t.resetQueries();
+      const value = await run();
+      return { value, data: dataStatements(t.queries) };
+    };
+
+    const renamed = await statements(() => client.post.update({ where: { id }, data: { title: 'Renamed' }, select: { id: true, title: true } }));
+    expect(renamed.value).toEqual({ id, title: 'Renamed' });
+    // The before-image and UPDATE … RETURNING: no read-back query.
+    expect(renamed.data.map((q) => q.trim().split(' ')[0])).toEqual(['SELECT', 'UPDATE']);
+    expect(changes.at(-1)).toMatchObject({ kind: 'updated', before: { id, title: 'alice-pub' }, after: { id, title: 'Renamed', status: 'PUBLISHED' } });
+    // Change capture's after-image is the row's columns, not the caller's selection.
+    expect(Object.keys(changes.at(-1)!.after).sort()).toEqual(Object.keys(changes.at(-1)!.before).sort());
+
+    // Related rows in the selection go through their rules (Prisma loads them after its UPDATE):
+    // the author's email is another user's, so null as in any read; the event still has only columns.
+    const withAuthor = await client.post.update({ where: { id }, data: { title: 'Renamed again' }, select: { title: true, author: { select: { id: true, email: true } } } });
+    // The key comes along, as in a find whose read plan checks related rows.
+    expect(withAuthor).toEqual({ id, title: 'Renamed again', author: { id: s.users.alice.id, email: null } });
+    expect(changes.at(-1)!.after).not.toHaveProperty('author');
+
+    // Without a select: every column, minus what `omit` leaves out (the key stays, as in a find).
+    const omitted = (await client.post.update({ where: { id }, data: { rating: 4.5 }, omit: { body: true, id: true } })) as Record<string, unknown>;
+    expect(omitted).toMatchObject({ id, rating: 4.5, slug: 'alice-pub' });
+    expect(omitted).not.toHaveProperty('body');
+
+    // Unpublishing hides the post from bob: FORBIDDEN on the read rule, the update rolled back, no event.
+    const count = changes.length;
+    await expect(client.post.update({ where: { id }, data: { status: 'DRAFT' }, select: { id: true } })).rejects.toMatchObject({ message: 'Access denied by rule Post.read' });
+    expect(await t.app.db.post.findUnique({ where: { id }, select: { status: true, title: true } })).toEqual({ status: 'PUBLISHED', title: 'Renamed again' });
+    expect(changes).toHaveLength(count);
+    await t.app.db.post.update({ where: { id }, data: { title: 'alice-pub', rating: null } });
   });
 
   it('refuses raw SQL, which would bypass the rules', async () => {

@@ -6,7 +6,7 @@ import { deny } from './deny.ts';
 import { locateRow } from './locate-row.ts';
 import type { Row } from './model-info.ts';
 import { aggregateRows, findRows, readBack } from './read-rows.ts';
-import { deleteRow, updateRow, updateRowDirectly } from './update-row.ts';
+import { deleteRow, updateAndReturn, updateRow, updateRowDirectly } from './update-row.ts';
 import { afterWriteCheck, createManyRows, deleteManyRows, updateManyRows } from './write-many.ts';
 import { toArray } from './write-helpers.ts';
 
@@ -58,7 +58,7 @@ export class PolicyDelegate {
     return this.#write(async () => {
       // Capture needs the row before the write, and observers a transaction: then no one-statement update.
       const direct = this.ctx.capture.involves(this.model, 'update') ? undefined : await updateRowDirectly(this.ctx, this.model, args);
-      return direct ?? this.#inTransaction(async (tx) => readBack(tx, this.model, await updateRow(tx, this.model, args.where, args.data), args));
+      return direct ?? this.#inTransaction((tx) => updateAndReturn(tx, this.model, args));
     });
   }
   upsert(args: Args = {}) {

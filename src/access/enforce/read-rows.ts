@@ -44,6 +44,34 @@ export async function readBack(ctx: AccessContext, model: Model, row: Row, args:
   return result;
 }
 
+/**
+ * A single-row write that returns its row in its own statement (`UPDATE … RETURNING`) instead of
+ * a read-back query after it: `select` is what the write selects — every column (change capture's
+ * after-image) and the caller's selection with the read rules planned in — and `finish` turns the
+ * written row into the caller's result. The row must pass the read rule, which its columns decide
+ * in memory in the common case (FORBIDDEN, rolling the write back, when they say no); when only
+ * the database can decide, `finish` answers undefined and the caller reads back.
+ */
+export async function planReturning(ctx: AccessContext, model: Model, args: Args): Promise<{ select: Args; finish(row: Row): Promise<unknown> }> {
+  const { select, include, omit } = args;
+  const { args: read, plan } = await planRead(ctx, model, { select, include, omit }, { unique: true });
+  const selection: Args = read.select ?? read.include ?? {};
+  // What findRows would answer: the selected keys, or every column but the omitted ones and the included relations.
+  const shown = (key: string) => (read.select ? !!read.select[key] : !read.omit?.[key]);
+  return {
+    select: { ...ctx.info.scalarSelect(model), ...selection },
+    async finish(row) {
+      const rule = ctx.rules.model(model.name, 'read');
+      const verdict = typeof rule === 'boolean' ? rule : ctx.rules.evaluate(model.name, 'read', row);
+      if (verdict === undefined) return undefined;
+      if (!verdict) throw await deny(ctx, model.name, 'read', { row });
+      for (const key of Object.keys(row)) if (!shown(key)) delete row[key];
+      await applyReadPlan(ctx, plan, row);
+      return row;
+    },
+  };
+}
+
 async function cursorVisible(ctx: AccessContext, model: Model, cursor: Where): Promise<boolean> {
   const rewritten = rewriteWhere(ctx, model, cursor);
   const read = ctx.rules.model(model.name, 'read');

@@ -11,6 +11,7 @@ import { and, type Filter, narrow, type Where } from '../rules/index.ts';
 import { locateRow, pointableRow } from './locate-row.ts';
 import type { RelationInfo, Row } from './model-info.ts';
 import { planRead } from './plan-read.ts';
+import { planReturning, readBack } from './read-rows.ts';
 import { rewriteWhere } from './rewrite-where.ts';
 import { deleteManyRows, updateManyRows } from './write-many.ts';
 import { childOf, knownValues, matches, pointingAt, splitData, toArray, whereAndData } from './write-helpers.ts';
@@ -19,9 +20,10 @@ import { childOf, knownValues, matches, pointingAt, splitData, toArray, whereAnd
  * Updates the row `where` names (within `scope` for nested updates) if the viewer may update it
  * and every field written; rules see the row as it was before the write. Nested operations are
  * checked with their own models' rules; post-update rules see the row after it, in the same
- * transaction. Returns the updated row.
+ * transaction. Returns the updated row: its columns, or what `returning` selects (a Prisma select
+ * with every column; only for `data` without nested operations, which run after the UPDATE).
  */
-export async function updateRow(ctx: AccessContext, model: Model, where: Where, data: unknown, scope?: Filter): Promise<Row> {
+export async function updateRow(ctx: AccessContext, model: Model, where: Where, data: unknown, scope?: Filter, returning?: Row): Promise<Row> {
   const { scalars, relations } = splitData(ctx, model, data);
   const written = new Set(Object.keys(scalars));
   // A nested create/connect/disconnect through a relation this row owns rewrites its foreign key.
@@ -36,11 +38,12 @@ export async function updateRow(ctx: AccessContext, model: Model, where: Where, 
     if (relation.kind === 'owner') Object.assign(values, await ownerOnUpdate(ctx, relation, ops, row, after));
     else await relatedOnUpdate(ctx, model, relation, ops, row, passThrough, after);
   }
-  const updated = await ctx.db[ctx.info.delegate(model)].update({
+  const result = await ctx.db[ctx.info.delegate(model)].update({
     where: ctx.info.uniqueWhere(model, row),
     data: await interceptWrite(ctx, model, 'update', { ...values, ...passThrough }, ctx.info.keyFilter(model, row)),
-    select: ctx.info.scalarSelect(model),
+    select: returning ?? ctx.info.scalarSelect(model),
   });
+  const updated = returning ? columnsOf(ctx, model, result) : result;
   recordChange(ctx, model, 'updated', row, updated);
   // The row as written must pass post-update, or (without one) create when the write changed what
   // create reads; the returned columns often decide it without a query.
@@ -49,7 +52,23 @@ export async function updateRow(ctx: AccessContext, model: Model, where: Where, 
     throw await deny(ctx, model.name, afterRule.op, { row: updated, afterWrite: true });
   }
   for (const step of after) await step(updated);
-  return updated;
+  return result;
+}
+
+const columnsOf = (ctx: AccessContext, model: Model, row: Row): Row => {
+  const columns: Row = {};
+  for (const name of ctx.info.scalarNames(model)) columns[name] = row[name];
+  return columns;
+};
+
+/**
+ * `update` of one row (in a transaction) answering the caller's selection: from the UPDATE's own
+ * RETURNING when `data` has no nested operations, so no read-back query follows it.
+ */
+export async function updateAndReturn(ctx: AccessContext, model: Model, args: Row): Promise<unknown> {
+  const returning = splitData(ctx, model, args.data).relations.length ? undefined : await planReturning(ctx, model, args);
+  const row = await updateRow(ctx, model, args.where as Where, args.data, undefined, returning?.select);
+  return (await returning?.finish(row)) ?? readBack(ctx, model, row, args);
 }
 
 /**
