@@ -48,11 +48,11 @@ describeEachProvider('access rules: the enforcing client', (provider) => {
     expect(await t.app.db.post.count()).toBe(before + 1);
   });
 
-  it('an update of a captured model returns its selection from the UPDATE itself; a row its rules then hide is FORBIDDEN, nothing kept', async () => {
+  it('writes of a captured model return their selection from their own statement; a row the read rule then hides is FORBIDDEN, nothing kept', async () => {
     // Post's rules, except that anyone may update and only published posts are readable: so the
     // read rule after the write is decided from the written row's columns, in memory.
     const datamodel = (await loadGenerated(fixtures.blog.generated, provider)).datamodel;
-    const edited = { ...datamodel, models: datamodel.models.map((m) => (m.name === 'Post' ? { ...m, documentation: '@@allow("read", status == PUBLISHED)\n@@allow("update", true)' } : m)) };
+    const edited = { ...datamodel, models: datamodel.models.map((m) => (m.name === 'Post' ? { ...m, documentation: '@@allow("read", status == PUBLISHED)\n@@allow("create,update,delete", true)' } : m)) };
     const changes: { kind: string; before: any; after: any }[] = [];
     const client = createAccessPolicy({ rules: resolveRules(edited), observers: [{ models: ['Post'], afterCommit: (seen) => void changes.push(...(seen as never[])) }] }).clientFor(t.app.db, { id: s.users.bob.id, roles: ['user'] });
     const id = s.posts.alicePub.id;
@@ -88,6 +88,21 @@ describeEachProvider('access rules: the enforcing client', (provider) => {
     expect(await t.app.db.post.findUnique({ where: { id }, select: { status: true, title: true } })).toEqual({ status: 'PUBLISHED', title: 'Renamed again' });
     expect(changes).toHaveLength(count);
     await t.app.db.post.update({ where: { id }, data: { title: 'alice-pub', rating: null } });
+
+    // A create is its INSERT … RETURNING; a delete, the row found with its rules and the DELETE.
+    const created = await statements(() => client.post.create({ data: { title: 'New', slug: 'returning-new', status: 'PUBLISHED', authorId: s.users.bob.id }, select: { id: true, slug: true } }));
+    expect(created.value).toEqual({ id: expect.any(Number), slug: 'returning-new' });
+    expect(created.data.map((q) => q.trim().split(' ')[0])).toEqual(['INSERT']);
+    expect(changes.at(-1)).toMatchObject({ kind: 'created', before: null, after: { slug: 'returning-new', status: 'PUBLISHED' } });
+    const deleted = await statements(() => client.post.delete({ where: { id: created.value.id }, select: { slug: true } }));
+    expect(deleted.value).toEqual({ slug: 'returning-new' });
+    expect(deleted.data.map((q) => q.trim().split(' ')[0])).toEqual(['SELECT', 'DELETE']);
+    expect(changes.at(-1)).toMatchObject({ kind: 'deleted', before: { slug: 'returning-new', title: 'New' }, after: null });
+    // A draft bob could not read: FORBIDDEN, no row, no event.
+    const events = changes.length;
+    await expect(client.post.create({ data: { title: 'Hidden', slug: 'returning-draft', authorId: s.users.bob.id }, select: { id: true } })).rejects.toMatchObject({ message: 'Access denied by rule Post.read' });
+    expect(await t.app.db.post.count({ where: { slug: { startsWith: 'returning-' } } })).toBe(0);
+    expect(changes).toHaveLength(events);
   });
 
   it('refuses raw SQL, which would bypass the rules', async () => {

@@ -186,10 +186,10 @@ describeEachProvider('transaction savepoints', (provider) => {
       }),
     );
     const { outside, inside } = outcome as { outside: string[]; inside: string[] };
-    // As before savepoints: change capture's transaction (Prisma logs no BEGIN), the INSERT with the
-    // create rule settled by the data, the read-back, COMMIT.
+    // Change capture's transaction (Prisma logs no BEGIN), the INSERT with the create rule settled
+    // by the data, returning the selection (no read-back), COMMIT.
     const verbs = (queries: string[]) => queries.map((q) => q.split(/\s/)[0]);
-    expect(verbs(outside)).toEqual(['INSERT', 'SELECT', 'COMMIT']);
+    expect(verbs(outside)).toEqual(['INSERT', 'COMMIT']);
     expect(inside[0]).toMatch(/^SAVEPOINT cairn_sp_\d+$/);
     expect(inside.slice(1)).toEqual([...dataStatements(outside), inside[0]!.replace('SAVEPOINT', 'RELEASE SAVEPOINT')]);
   });

@@ -5,10 +5,10 @@ import { createRow } from './create-row.ts';
 import { deny } from './deny.ts';
 import { locateRow } from './locate-row.ts';
 import type { Row } from './model-info.ts';
-import { aggregateRows, findRows, readBack } from './read-rows.ts';
-import { deleteRow, updateAndReturn, updateRow, updateRowDirectly } from './update-row.ts';
+import { aggregateRows, findRows, readBack, writeReturning } from './read-rows.ts';
+import { deleteRow, updateRow, updateRowDirectly } from './update-row.ts';
 import { afterWriteCheck, createManyRows, deleteManyRows, updateManyRows } from './write-many.ts';
-import { toArray } from './write-helpers.ts';
+import { columnsOf, toArray } from './write-helpers.ts';
 
 type Args = Record<string, any>;
 
@@ -52,13 +52,14 @@ export class PolicyDelegate {
   }
 
   create(args: Args = {}) {
-    return this.#write(() => this.#inTransaction(async (tx) => readBack(tx, this.model, await createRow(tx, this.model, args.data), args)));
+    const { model } = this;
+    return this.#write(() => this.#inTransaction((tx) => writeReturning(tx, model, args, args.data, (returning) => createRow(tx, model, args.data, undefined, returning))));
   }
   update(args: Args = {}) {
     return this.#write(async () => {
       // Capture needs the row before the write, and observers a transaction: then no one-statement update.
       const direct = this.ctx.capture.involves(this.model, 'update') ? undefined : await updateRowDirectly(this.ctx, this.model, args);
-      return direct ?? this.#inTransaction((tx) => updateAndReturn(tx, this.model, args));
+      return direct ?? this.#inTransaction((tx) => writeReturning(tx, this.model, args, args.data, (returning) => updateRow(tx, this.model, args.where, args.data, undefined, returning)));
     });
   }
   upsert(args: Args = {}) {
@@ -72,9 +73,14 @@ export class PolicyDelegate {
   delete(args: Args = {}) {
     const { model } = this;
     return this.#write(() => this.#inTransaction(async (tx) => {
-      const row = await locateRow(tx, model, args.where, 'delete');
-      const result = await readBack(tx, model, row, args);
-      await deleteRow(tx, model, tx.info.uniqueWhere(model, row));
+      // The row found for the delete (with the rules) is the one returned, in the same query.
+      let row: Row = {};
+      const result = await writeReturning(tx, model, args, undefined, async (returning) => {
+        const found = await locateRow(tx, model, args.where, 'delete', { select: returning });
+        row = columnsOf(tx, model, found);
+        return found;
+      });
+      await deleteRow(tx, model, tx.info.uniqueWhere(model, row), undefined, row);
       return result;
     }));
   }

@@ -8,7 +8,7 @@ import { deny } from './deny.ts';
 import { pointableRow } from './locate-row.ts';
 import type { RelationInfo, Row } from './model-info.ts';
 import type { Filter } from '../rules/index.ts';
-import { childOf, matches, pointingAt, splitData, staticDefaults, toArray } from './write-helpers.ts';
+import { childOf, columnsOf, matches, pointingAt, splitData, staticDefaults, toArray } from './write-helpers.ts';
 
 /** How a row created under a parent is tied to it: foreign-key values, or an implicit m2m link. */
 export interface Link {
@@ -24,8 +24,10 @@ export type AfterWrite = (parent: Row) => Promise<unknown>;
  * Rows the new row points at are created or checked first (their keys become its foreign keys);
  * its children are created after it. The create rule is decided from the data when it can be,
  * otherwise checked on the inserted row (the caller's transaction rolls back on FORBIDDEN).
+ * Returns the row's columns, or what `returning` selects (a Prisma select with every column; only
+ * for `data` without nested operations, as children are created after the INSERT).
  */
-export async function createRow(ctx: AccessContext, model: Model, data: unknown, link?: Link): Promise<Row> {
+export async function createRow(ctx: AccessContext, model: Model, data: unknown, link?: Link, returning?: Row): Promise<Row> {
   const rule = ctx.rules.model(model.name, 'create');
   if (rule === false) throw await deny(ctx, model.name, 'create');
   const { scalars, relations } = splitData(ctx, model, data);
@@ -51,12 +53,13 @@ export async function createRow(ctx: AccessContext, model: Model, data: unknown,
     if (fieldVerdict === undefined) undecided.push([field, filter]);
   }
   const written = await interceptWrite(ctx, model, 'create', { ...values, ...passThrough });
-  const row = await ctx.db[ctx.info.delegate(model)].create({ data: written, select: ctx.info.scalarSelect(model) });
+  const result = await ctx.db[ctx.info.delegate(model)].create({ data: written, select: returning ?? ctx.info.scalarSelect(model) });
+  const row = returning ? columnsOf(ctx, model, result) : result;
   recordChange(ctx, model, 'created', null, row);
   if (verdict === undefined && !(await matches(ctx, model, row, rule))) throw await deny(ctx, model.name, 'create', { row });
   for (const [field, filter] of undecided) if (!(await matches(ctx, model, row, filter))) throw await deny(ctx, model.name, 'update', { field, row, onCreate: true });
   for (const step of after) await step(row);
-  return row;
+  return result;
 }
 
 /**

@@ -11,21 +11,22 @@ import { matches } from './write-helpers.ts';
  * The one row `where` names (within `scope`, for nested writes) if the viewer may `op` it and
  * update each of `fields`. A row the viewer may not read answers NOT_FOUND exactly as one that
  * does not exist, so writes cannot probe for hidden rows; a readable row the rules do not allow
- * is FORBIDDEN naming the rule. One query when allowed.
+ * is FORBIDDEN naming the rule. One query when allowed. `select` (with every column) replaces
+ * the columns it answers.
  */
 export async function locateRow(
   ctx: AccessContext,
   model: Model,
   where: Where,
   op: 'update' | 'delete',
-  options: { scope?: Filter; fields?: [string, Filter][] } = {},
+  options: { scope?: Filter; fields?: [string, Filter][]; select?: Row } = {},
 ): Promise<Row> {
   const delegate = ctx.db[ctx.info.delegate(model)];
   const rule = ctx.rules.model(model.name, op);
   const fieldRules = options.fields ?? [];
   const select = ctx.info.scalarSelect(model);
   const rewritten = rewriteWhere(ctx, model, where);
-  const row = await delegate.findUnique({ where: narrow(model, rewritten, options.scope ?? true, rule, ...fieldRules.map(([, r]) => r)), select });
+  const row = await delegate.findUnique({ where: narrow(model, rewritten, options.scope ?? true, rule, ...fieldRules.map(([, r]) => r)), select: options.select ?? select });
   if (row) return row;
   const visible = await delegate.findUnique({ where: narrow(model, rewritten, options.scope ?? true, ctx.rules.model(model.name, 'read')), select });
   if (!visible) throw notFound(`No ${model.name} matches the given where${options.scope ? ' among the related rows' : ''}`, { model: model.name });

@@ -6,6 +6,7 @@ import { narrow, toWhere, type Where } from '../rules/index.ts';
 import type { Row } from './model-info.ts';
 import { checkOrdering, planRead, requireReadable } from './plan-read.ts';
 import { rewriteWhere } from './rewrite-where.ts';
+import { splitData } from './write-helpers.ts';
 
 type Args = Record<string, any>;
 export type FindMethod = 'findMany' | 'findFirst' | 'findFirstOrThrow' | 'findUnique' | 'findUniqueOrThrow';
@@ -45,6 +46,18 @@ export async function readBack(ctx: AccessContext, model: Model, row: Row, args:
 }
 
 /**
+ * A single-row write (`write`, given what to select) answering the caller's selection (`args`):
+ * from the write's own RETURNING when `data` has no nested operations (those run after the
+ * statement), so no read-back query follows it; else, or when only the database can tell whether
+ * the row is readable, read back.
+ */
+export async function writeReturning(ctx: AccessContext, model: Model, args: Args, data: unknown, write: (returning?: Args) => Promise<Row>): Promise<unknown> {
+  const returning = splitData(ctx, model, data).relations.length ? undefined : await planReturning(ctx, model, args);
+  const row = await write(returning?.select);
+  return (await returning?.finish(row)) ?? readBack(ctx, model, row, args);
+}
+
+/**
  * A single-row write that returns its row in its own statement (`UPDATE … RETURNING`) instead of
  * a read-back query after it: `select` is what the write selects — every column (change capture's
  * after-image) and the caller's selection with the read rules planned in — and `finish` turns the
@@ -52,7 +65,7 @@ export async function readBack(ctx: AccessContext, model: Model, row: Row, args:
  * in memory in the common case (FORBIDDEN, rolling the write back, when they say no); when only
  * the database can decide, `finish` answers undefined and the caller reads back.
  */
-export async function planReturning(ctx: AccessContext, model: Model, args: Args): Promise<{ select: Args; finish(row: Row): Promise<unknown> }> {
+async function planReturning(ctx: AccessContext, model: Model, args: Args): Promise<{ select: Args; finish(row: Row): Promise<unknown> }> {
   const { select, include, omit } = args;
   const { args: read, plan } = await planRead(ctx, model, { select, include, omit }, { unique: true });
   const selection: Args = read.select ?? read.include ?? {};

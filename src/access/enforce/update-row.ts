@@ -11,10 +11,9 @@ import { and, type Filter, narrow, type Where } from '../rules/index.ts';
 import { locateRow, pointableRow } from './locate-row.ts';
 import type { RelationInfo, Row } from './model-info.ts';
 import { planRead } from './plan-read.ts';
-import { planReturning, readBack } from './read-rows.ts';
 import { rewriteWhere } from './rewrite-where.ts';
 import { deleteManyRows, updateManyRows } from './write-many.ts';
-import { childOf, knownValues, matches, pointingAt, splitData, toArray, whereAndData } from './write-helpers.ts';
+import { childOf, columnsOf, knownValues, matches, pointingAt, splitData, toArray, whereAndData } from './write-helpers.ts';
 
 /**
  * Updates the row `where` names (within `scope` for nested updates) if the viewer may update it
@@ -55,21 +54,6 @@ export async function updateRow(ctx: AccessContext, model: Model, where: Where, 
   return result;
 }
 
-const columnsOf = (ctx: AccessContext, model: Model, row: Row): Row => {
-  const columns: Row = {};
-  for (const name of ctx.info.scalarNames(model)) columns[name] = row[name];
-  return columns;
-};
-
-/**
- * `update` of one row (in a transaction) answering the caller's selection: from the UPDATE's own
- * RETURNING when `data` has no nested operations, so no read-back query follows it.
- */
-export async function updateAndReturn(ctx: AccessContext, model: Model, args: Row): Promise<unknown> {
-  const returning = splitData(ctx, model, args.data).relations.length ? undefined : await planReturning(ctx, model, args);
-  const row = await updateRow(ctx, model, args.where as Where, args.data, undefined, returning?.select);
-  return (await returning?.finish(row)) ?? readBack(ctx, model, row, args);
-}
 
 /**
  * A scalar-only update as one statement, when nothing about it has to be checked after the write
@@ -101,9 +85,9 @@ export async function updateRowDirectly(ctx: AccessContext, model: Model, args: 
   return row;
 }
 
-/** Deletes the row `where` names if the viewer may delete it; returns the row as it was. */
-export async function deleteRow(ctx: AccessContext, model: Model, where: Where, scope?: Filter): Promise<Row> {
-  const row = await locateRow(ctx, model, where, 'delete', { scope });
+/** Deletes the row `where` names if the viewer may delete it (`located`: already found so, with its columns); returns the row as it was. */
+export async function deleteRow(ctx: AccessContext, model: Model, where: Where, scope?: Filter, located?: Row): Promise<Row> {
+  const row = located ?? (await locateRow(ctx, model, where, 'delete', { scope }));
   await interceptWrite(ctx, model, 'delete', undefined, ctx.info.keyFilter(model, row));
   const cascade = ctx.changes && ctx.capture.tracksDelete(model) ? await cascadeChanges(ctx, model, [row]) : [];
   await ctx.db[ctx.info.delegate(model)].delete({ where: ctx.info.uniqueWhere(model, row) });

@@ -16,6 +16,13 @@ export function splitData(ctx: AccessContext, model: Model, data: unknown): { sc
   return { scalars, relations };
 }
 
+/** A row's own columns, without the related rows a selection added. */
+export function columnsOf(ctx: AccessContext, model: Model, row: Row): Row {
+  const columns: Row = {};
+  for (const name of ctx.info.scalarNames(model)) columns[name] = row[name];
+  return columns;
+}
+
 /** Static `@default(…)` values, so create rules can be decided before the insert. */
 export function staticDefaults(model: Model): Row {
   const values: Row = {};
