@@ -6,7 +6,7 @@ import { apiDatamodel } from './api-datamodel.ts';
 import { createBuilder, type Builder } from './builder.ts';
 import { registerAggregateTypes } from './crud/aggregates.ts';
 import { registerEnums } from './crud/enums.ts';
-import { readExposedColumnsDirectly } from './crud/direct-columns.ts';
+import { readLoadedRowsDirectly } from './crud/direct-columns.ts';
 import { createKit, type Kit } from './crud/kit.ts';
 import { registerModelMutations } from './crud/mutations.ts';
 import { nodeModels, registerNodeInterface } from './crud/nodes.ts';
@@ -73,7 +73,7 @@ export function buildSchema({ datamodel: fullDatamodel, maxPageSize = 100, dbNul
   // @defer and @stream are part of the API (yoga's defer-stream plugin executes them), so the
   // printed SDL that codegen reads declares them too.
   const schema = builder.toSchema({ sortSchema: false, directives: [...specifiedDirectives, GraphQLDeferDirective, GraphQLStreamDirective] });
-  readExposedColumnsDirectly(schema);
+  readLoadedRowsDirectly(schema);
   return schema;
 }
 

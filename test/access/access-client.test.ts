@@ -94,7 +94,7 @@ describeEachProvider('access rules: the enforcing client', (provider) => {
     expect(created.value).toEqual({ id: expect.any(Number), slug: 'returning-new' });
     expect(created.data.map((q) => q.trim().split(' ')[0])).toEqual(['INSERT']);
     expect(changes.at(-1)).toMatchObject({ kind: 'created', before: null, after: { slug: 'returning-new', status: 'PUBLISHED' } });
-    const deleted = await statements(() => client.post.delete({ where: { id: created.value.id }, select: { slug: true } }));
+    const deleted = await statements(() => client.post.delete({ where: { id: (created.value as { id: number }).id }, select: { slug: true } }));
     expect(deleted.value).toEqual({ slug: 'returning-new' });
     expect(deleted.data.map((q) => q.trim().split(' ')[0])).toEqual(['SELECT', 'DELETE']);
     expect(changes.at(-1)).toMatchObject({ kind: 'deleted', before: { slug: 'returning-new', title: 'New' }, after: null });

@@ -239,6 +239,34 @@ describeEachProvider('reads and filters', (provider) => {
       });
     });
 
+    it('a relation answers the same through fragments, inline fragments, @include/@skip and @defer, and beside aliases of itself', async () => {
+      // Relations whose selection reads only columns are read straight from the loaded row
+      // (src/schema/crud/direct-columns.ts); each form here must give what the plain query gives.
+      const plain = ok(await t.gql('{ posts(orderBy: [{ id: asc }]) { slug author { email name } comments(orderBy: [{ id: asc }]) { body author { email } } } }'));
+      const forms = [
+        `fragment A on User { email name }
+         { posts(orderBy: [{ id: asc }]) { slug author { ...A } comments(orderBy: [{ id: asc }]) { body author { ... on User { email } } } } }`,
+        '{ posts(orderBy: [{ id: asc }]) { slug author { __typename email name @include(if: true) } comments(orderBy: [{ id: asc }]) { body author { email id @skip(if: true) } } } }',
+      ];
+      for (const query of forms) {
+        const data = ok(await t.gql(query));
+        for (const post of data.posts) delete post.author.__typename;
+        expect(data).toEqual(plain);
+      }
+      // Two fields over one relation (an alias with other arguments beside it): each its own rows.
+      const aliased = ok(await t.gql('{ user(where: { email: "alice@example.com" }) { posts(orderBy: [{ views: asc }]) { slug } top: posts(orderBy: [{ views: desc }], take: 1) { slug } } }'));
+      expect(aliased.user).toEqual({ posts: [{ slug: 'hello-world' }, { slug: 'graphql-basics' }, { slug: 'advanced-graphql' }], top: [{ slug: 'advanced-graphql' }] });
+      // A deferred fragment below a relation: the first payload has the columns asked for at once.
+      const response = await t.fetch('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'multipart/mixed' },
+        body: JSON.stringify({ query: '{ post(where: { slug: "graphql-basics" }) { author { email ... @defer { name } } } }' }),
+      });
+      const text = await response.text();
+      expect(text).toContain('"author":{"email":"alice@example.com"}');
+      expect(text).toContain('"name":"Alice"');
+    });
+
     it('reads three levels deep, through the self-relation and the implicit many-to-many', async () => {
       const data = ok(
         await t.gql(`{
