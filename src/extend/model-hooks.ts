@@ -61,8 +61,10 @@ export const hasAfterHooks = (hooks: Record<string, ModelHooks>) => Object.value
  */
 export function createHooksObserver(hooks: Record<string, ModelHooks>, jobs: () => Jobs, notify: () => Notify): WriteObserver {
   const anyBefore = Object.values(hooks).some((set) => Object.values(before).some((name) => set[name]));
-  // Only the methods in use: a beforeWrite observer puts every write in a transaction.
+  // Only the methods in use, and only for the models with hooks: a beforeWrite or beforeCommit
+  // observer puts each write it sees in a transaction.
   return {
+    models: Object.keys(hooks).filter((model) => Object.values(hooks[model] ?? {}).some(Boolean)),
     ...(anyBefore && {
       async beforeWrite(write: PendingWrite) {
         const hook = hooks[write.model]?.[before[write.operation]];

@@ -87,6 +87,12 @@ describeEachProvider('access rules: the enforcing client', (provider) => {
     await expect(client.post.update({ where: { id }, data: { status: 'DRAFT' }, select: { id: true } })).rejects.toMatchObject({ message: 'Access denied by rule Post.read' });
     expect(await t.app.db.post.findUnique({ where: { id }, select: { status: true, title: true } })).toEqual({ status: 'PUBLISHED', title: 'Renamed again' });
     expect(changes).toHaveLength(count);
+    // Renaming a draft bob may update but not read: the read rule (not touched by the write) rides in
+    // the UPDATE's WHERE, which matches nothing; the transaction then refuses it. Nothing kept.
+    const draft = s.posts.aliceDraft.id;
+    await expect(client.post.update({ where: { id: draft }, data: { title: 'Peeked' }, select: { id: true } })).rejects.toMatchObject({ message: 'Access denied by rule Post.read' });
+    expect((await t.app.db.post.findUnique({ where: { id: draft } })).title).not.toBe('Peeked');
+    expect(changes).toHaveLength(count);
     await t.app.db.post.update({ where: { id }, data: { title: 'alice-pub', rating: null } });
 
     // A create is its INSERT … RETURNING; a delete, the row found with its rules and the DELETE.
@@ -103,6 +109,48 @@ describeEachProvider('access rules: the enforcing client', (provider) => {
     await expect(client.post.create({ data: { title: 'Hidden', slug: 'returning-draft', authorId: s.users.bob.id }, select: { id: true } })).rejects.toMatchObject({ message: 'Access denied by rule Post.read' });
     expect(await t.app.db.post.count({ where: { slug: { startsWith: 'returning-' } } })).toBe(0);
     expect(changes).toHaveLength(events);
+  });
+
+  it('an update nothing can refuse after it runs without a transaction; its change goes out once, and only once committed', async () => {
+    const seen: { kind: string; before: any; after: any }[] = [];
+    const outbox: string[] = [];
+    const afterOnly = { models: ['Profile'], afterCommit: (changes: readonly unknown[]) => void seen.push(...(changes as never[])) };
+    const rules = resolveRules((await loadGenerated(fixtures.blog.generated, provider)).datamodel);
+    const policy = (observers: object[]) => createAccessPolicy({ rules, observers: observers as never });
+    const alice = { id: s.users.alice.id, roles: ['user'] };
+    const profile = await t.app.db.profile.upsert({ where: { userId: alice.id }, create: { userId: alice.id, bio: 'old' }, update: { bio: 'old' } });
+    const verbs = () => t.queries.map((q) => q.trim().split(/\s/)[0]);
+
+    // Profile: readable by all, update rule auth().id == userId: decided before the write.
+    const client = policy([afterOnly]).clientFor(t.app.db, alice);
+    t.resetQueries();
+    expect(await client.profile.update({ where: { id: profile.id }, data: { bio: 'new' }, select: { bio: true } })).toEqual({ bio: 'new' });
+    expect(verbs()).toEqual(['SELECT', 'UPDATE']);
+    expect(seen).toEqual([expect.objectContaining({ kind: 'updated', before: expect.objectContaining({ bio: 'old' }), after: expect.objectContaining({ bio: 'new', userId: alice.id }) })]);
+
+    // Refused by the update rule: FORBIDDEN from the before-image's SELECT, nothing written, nothing sent.
+    const bob = policy([afterOnly]).clientFor(t.app.db, { id: s.users.bob.id, roles: ['user'] });
+    await expect(bob.profile.update({ where: { id: profile.id }, data: { bio: 'mallory' } })).rejects.toMatchObject({ message: 'Access denied by rule Profile.update' });
+    expect((await t.app.db.profile.findUnique({ where: { id: profile.id } })).bio).toBe('new');
+    expect(seen).toHaveLength(1);
+
+    // Inside a transaction the change waits for COMMIT, and a rolled-back one never goes out.
+    await expect(client.$transaction(async (tx) => {
+      await tx.profile.update({ where: { id: profile.id }, data: { bio: 'rolled back' } });
+      expect(seen).toHaveLength(1);
+      throw new Error('abort');
+    })).rejects.toThrow('abort');
+    expect((await t.app.db.profile.findUnique({ where: { id: profile.id } })).bio).toBe('new');
+    expect(seen).toHaveLength(1);
+
+    // An observer writing inside the transaction (an outbox) gets one: the update takes it, and the outbox sees the change.
+    const withOutbox = policy([afterOnly, { models: ['Profile'], beforeCommit: async (changes: readonly { after: { bio: string } }[]) => void outbox.push(...changes.map((c) => c.after.bio)) }]).clientFor(t.app.db, alice);
+    t.resetQueries();
+    await withOutbox.profile.update({ where: { id: profile.id }, data: { bio: 'outboxed' } });
+    expect(verbs()).toContain('COMMIT');
+    expect(outbox).toEqual(['outboxed']);
+    expect(seen.at(-1)).toMatchObject({ before: { bio: 'new' }, after: { bio: 'outboxed' } });
+    expect(seen).toHaveLength(2);
   });
 
   it('refuses raw SQL, which would bypass the rules', async () => {

@@ -21,7 +21,7 @@ export function afterWriteRule(ctx: AccessContext, model: Model, written: Iterab
   const rules = ctx.rules.resolved.models.get(model.name);
   if (!rules) return undefined;
   if (declared(rules.operations['post-update'])) return { op: 'post-update', filter: ctx.rules.model(model.name, 'post-update') };
-  const reads = createColumns(ctx.info, rules);
+  const reads = ruleColumns(ctx.info, rules, 'create');
   for (const column of written) {
     if (reads.has(column)) return { op: 'create', filter: ctx.rules.model(model.name, 'create') };
   }
@@ -30,21 +30,37 @@ export function afterWriteRule(ctx: AccessContext, model: Model, written: Iterab
 
 const declared = (set: RuleSet) => set.allow.length > 0 || set.deny.length > 0;
 
-const cache = new WeakMap<ModelRules, Set<string>>();
+const cache = new WeakMap<ModelRules, Map<string, Set<string>>>();
 
 /**
- * The columns of a model whose values its create rule depends on: fields it compares, the foreign
- * keys of the to-one relations its paths start with (`club.ownerId` reads `clubId`), and the key
- * columns other rows reference for collections (`members?[…]`). Viewer-independent, so cached.
+ * The columns of a model whose values its rules for `op` depend on: fields they compare, the
+ * foreign keys of the to-one relations their paths start with (`club.ownerId` reads `clubId`),
+ * and the key columns other rows reference for collections (`members?[…]`). Viewer-independent,
+ * so cached.
  */
-function createColumns(info: ModelInfo, rules: ModelRules): Set<string> {
-  let columns = cache.get(rules);
+export function ruleColumns(info: ModelInfo, rules: ModelRules, op: keyof ModelRules['operations']): Set<string> {
+  let byOp = cache.get(rules);
+  if (!byOp) cache.set(rules, (byOp = new Map()));
+  let columns = byOp.get(op);
   if (columns) return columns;
   columns = new Set();
-  const set = rules.operations.create;
+  const set = rules.operations[op];
   for (const rule of [...set.allow, ...set.deny]) collect(info, rules.model, rule.cond, columns);
-  cache.set(rules, columns);
+  byOp.set(op, columns);
   return columns;
+}
+
+/**
+ * A rule on the row after an update that the update cannot change, so it can be checked in the
+ * UPDATE's own WHERE on the row as it is: its filter, when it reads none of the `written` columns;
+ * undefined otherwise (also for a model without rules, whose filters are constant anyway).
+ */
+export function unchangedBy(ctx: AccessContext, model: Model, op: 'read' | 'post-update' | 'create', written: Iterable<string>): Filter | undefined {
+  const rules = ctx.rules.resolved.models.get(model.name);
+  if (!rules) return undefined;
+  const reads = ruleColumns(ctx.info, rules, op);
+  for (const column of written) if (reads.has(column)) return undefined;
+  return ctx.rules.model(model.name, op);
 }
 
 function collect(info: ModelInfo, model: Model, cond: Cond, into: Set<string>): void {

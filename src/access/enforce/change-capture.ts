@@ -25,6 +25,8 @@ export interface ChangeCapture {
   tracksDelete(model: Model): boolean;
   /** Whether a write to `model` needs a transaction and row images (an observer is involved). */
   involves(model: Model, operation: 'create' | 'update' | 'delete'): boolean;
+  /** Whether some observer acts inside the write's transaction on `model` (beforeWrite, beforeCommit): then a write of it needs one. */
+  actsInTransaction(model: Model): boolean;
 }
 
 const optOut = /(^|\n)\s*@@changes\(\s*false\s*\)/;
@@ -34,6 +36,7 @@ interface ModelObservers {
   list: readonly WriteObserver[];
   listens: boolean;
   intercepts: boolean;
+  inTransaction: boolean;
 }
 
 /**
@@ -48,7 +51,8 @@ export function createChangeCapture(info: ModelInfo, observers: readonly WriteOb
       const model = info.datamodel.models.find((m) => m.name === name);
       const list = observers.filter((o) => !o.models || o.models.includes(name));
       const quiet = optOut.test(model?.documentation ?? '');
-      entry = { count: observers.length, list, listens: !quiet && list.some((o) => o.afterCommit || o.beforeCommit), intercepts: list.some((o) => o.beforeWrite) };
+      const intercepts = list.some((o) => o.beforeWrite);
+      entry = { count: observers.length, list, listens: !quiet && list.some((o) => o.afterCommit || o.beforeCommit), intercepts, inTransaction: intercepts || (!quiet && list.some((o) => o.beforeCommit)) };
       byModel.set(name, entry);
       deleteTracked.clear();
     }
@@ -75,6 +79,7 @@ export function createChangeCapture(info: ModelInfo, observers: readonly WriteOb
     tracks,
     tracksDelete,
     involves: (model, operation) => forModel(model.name).intercepts || (operation === 'delete' ? tracksDelete(model) : tracks(model)),
+    actsInTransaction: (model) => forModel(model.name).inTransaction,
   };
 }
 
@@ -84,8 +89,25 @@ export type ChangeLog = ChangeEvent[];
 /** Records one row's change in the transaction's log, if the model is tracked. */
 export function recordChange(ctx: AccessContext, model: Model, kind: ChangeKind, before: Row | null, after: Row | null): void {
   if (!ctx.changes || !ctx.capture.tracks(model)) return;
-  ctx.changes.push({ model: model.name, kind, key: ctx.info.keyFilter(model, (after ?? before)!), before, after });
+  ctx.changes.push(changeEvent(ctx, model, kind, before, after));
 }
+
+/**
+ * Records one row's change: in the open transaction's log, or, for a statement that committed on
+ * its own (no transaction open), straight to the afterCommit observers.
+ */
+export function recordCommitted(ctx: AccessContext, model: Model, kind: ChangeKind, before: Row | null, after: Row | null): void {
+  if (ctx.changes) recordChange(ctx, model, kind, before, after);
+  else if (ctx.capture.tracks(model)) afterCommit(ctx.capture.observers, [changeEvent(ctx, model, kind, before, after)], ctx.report);
+}
+
+const changeEvent = (ctx: AccessContext, model: Model, kind: ChangeKind, before: Row | null, after: Row | null): ChangeEvent => ({
+  model: model.name,
+  kind,
+  key: ctx.info.keyFilter(model, (after ?? before)!),
+  before,
+  after,
+});
 
 /**
  * Lets every `beforeWrite` observer see (and replace, or refuse by throwing) a row write about to

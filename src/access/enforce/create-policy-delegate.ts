@@ -57,8 +57,8 @@ export class PolicyDelegate {
   }
   update(args: Args = {}) {
     return this.#write(async () => {
-      // Capture needs the row before the write, and observers a transaction: then no one-statement update.
-      const direct = this.ctx.capture.involves(this.model, 'update') ? undefined : await updateRowDirectly(this.ctx, this.model, args);
+      // Without a transaction when nothing can fail after the UPDATE (updateRowDirectly says when).
+      const direct = await updateRowDirectly(this.ctx, this.model, args);
       return direct ?? this.#inTransaction((tx) => writeReturning(tx, this.model, args, args.data, (returning) => updateRow(tx, this.model, args.where, args.data, undefined, returning)));
     });
   }

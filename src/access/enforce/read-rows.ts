@@ -63,9 +63,10 @@ export async function writeReturning(ctx: AccessContext, model: Model, args: Arg
  * after-image) and the caller's selection with the read rules planned in — and `finish` turns the
  * written row into the caller's result. The row must pass the read rule, which its columns decide
  * in memory in the common case (FORBIDDEN, rolling the write back, when they say no); when only
- * the database can decide, `finish` answers undefined and the caller reads back.
+ * the database can decide, `finish` answers undefined and the caller reads back (`readable`: the
+ * write's own WHERE already made sure).
  */
-async function planReturning(ctx: AccessContext, model: Model, args: Args): Promise<{ select: Args; finish(row: Row): Promise<unknown> }> {
+export async function planReturning(ctx: AccessContext, model: Model, args: Args): Promise<{ select: Args; finish(row: Row, readable?: boolean): Promise<unknown> }> {
   const { select, include, omit } = args;
   const { args: read, plan } = await planRead(ctx, model, { select, include, omit }, { unique: true });
   const selection: Args = read.select ?? read.include ?? {};
@@ -73,9 +74,9 @@ async function planReturning(ctx: AccessContext, model: Model, args: Args): Prom
   const shown = (key: string) => (read.select ? !!read.select[key] : !read.omit?.[key]);
   return {
     select: { ...ctx.info.scalarSelect(model), ...selection },
-    async finish(row) {
+    async finish(row, readable = false) {
       const rule = ctx.rules.model(model.name, 'read');
-      const verdict = typeof rule === 'boolean' ? rule : ctx.rules.evaluate(model.name, 'read', row);
+      const verdict = readable || (typeof rule === 'boolean' ? rule : ctx.rules.evaluate(model.name, 'read', row));
       if (verdict === undefined) return undefined;
       if (!verdict) throw await deny(ctx, model.name, 'read', { row });
       for (const key of Object.keys(row)) if (!shown(key)) delete row[key];

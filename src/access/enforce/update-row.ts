@@ -1,9 +1,9 @@
 import type { Model } from '../../db/index.ts';
 import { badInput, notFound } from '../../errors.ts';
 import type { AccessContext } from './access-context.ts';
-import { afterWriteRule, rowsMoved } from './after-write-rule.ts';
+import { afterWriteRule, rowsMoved, unchangedBy } from './after-write-rule.ts';
 import { applyReadPlan } from './apply-read-plan.ts';
-import { cascadeChanges, interceptWrite, recordChange } from './change-capture.ts';
+import { cascadeChanges, interceptWrite, recordChange, recordCommitted } from './change-capture.ts';
 import { checkForeignKeys } from './check-foreign-keys.ts';
 import { createRow, linkTo, ownerTarget, type AfterWrite } from './create-row.ts';
 import { deny } from './deny.ts';
@@ -11,6 +11,7 @@ import { and, type Filter, narrow, type Where } from '../rules/index.ts';
 import { locateRow, pointableRow } from './locate-row.ts';
 import type { RelationInfo, Row } from './model-info.ts';
 import { planRead } from './plan-read.ts';
+import { planReturning } from './read-rows.ts';
 import { rewriteWhere } from './rewrite-where.ts';
 import { deleteManyRows, updateManyRows } from './write-many.ts';
 import { childOf, columnsOf, knownValues, matches, pointingAt, splitData, toArray, whereAndData } from './write-helpers.ts';
@@ -56,33 +57,57 @@ export async function updateRow(ctx: AccessContext, model: Model, where: Where, 
 
 
 /**
- * A scalar-only update as one statement, when nothing about it has to be checked after the write
- * for this viewer (no post-update rule, the model readable): the update and field rules ride in
- * the UPDATE's WHERE, and the returned row is read through the read rules in the same statement.
- * Returns undefined when the write needs `updateRow` in a transaction, and also when no row matched:
- * nothing was written, and `updateRow` then tells NOT_FOUND from FORBIDDEN.
+ * A scalar-only update without a transaction of its own, when nothing about the row after it can
+ * fail: the rules on the row after the write (read, and post-update or create when they apply)
+ * are constant for this viewer, settled by the written values, or read none of the columns the
+ * update writes, so they hold afterwards exactly when they hold for the row as it is, and ride in
+ * the UPDATE's WHERE with the update and field rules. The returned row is read through the read
+ * rules in the same statement. A model whose changes are captured first has its before-image
+ * read, with the rules (a row they exclude is refused there, nothing written), and its change
+ * goes out as the UPDATE commits on its own — unless an observer acts inside the transaction
+ * (beforeWrite, or beforeCommit outside one). Returns undefined when the write needs `updateRow`
+ * in a transaction, and also when no row matched: nothing was written, and `updateRow` then
+ * tells NOT_FOUND from FORBIDDEN.
  */
-export async function updateRowDirectly(ctx: AccessContext, model: Model, args: Row): Promise<Row | undefined> {
+export async function updateRowDirectly(ctx: AccessContext, model: Model, args: Row): Promise<unknown> {
   const { scalars, relations } = splitData(ctx, model, args.data);
   const rule = ctx.rules.model(model.name, 'update');
   if (relations.length || rule === false) return undefined;
-  if (ctx.rules.model(model.name, 'read') !== true) return undefined;
+  const captured = ctx.capture.involves(model, 'update');
+  if (captured && (ctx.capture.intercepts(model) || (!ctx.inTransaction && ctx.capture.actsInTransaction(model)))) return undefined;
+  // Prisma sets @updatedAt columns on every update.
+  const written = [...Object.keys(scalars), ...model.fields.filter((f) => f.isUpdatedAt).map((f) => f.name)];
+  const read = ctx.rules.model(model.name, 'read');
+  const readAfter = read === true ? true : unchangedBy(ctx, model, 'read', written);
   // An after-write check the written values settle (`auth().id == authorId` with authorId given) costs nothing.
   const afterRule = afterWriteRule(ctx, model, Object.keys(scalars));
-  if (afterRule && afterRule.filter !== true && ctx.rules.evaluate(model.name, afterRule.op, knownValues(scalars)) !== true) return undefined;
-  const fieldRules = Object.keys(scalars).map((f) => ctx.rules.field(model.name, f, 'update'));
+  const settled = !afterRule || afterRule.filter === true || ctx.rules.evaluate(model.name, afterRule.op, knownValues(scalars)) === true;
+  const checkAfter = settled ? true : unchangedBy(ctx, model, afterRule!.op, written);
+  if (readAfter === undefined || checkAfter === undefined) return undefined;
+  const fields = Object.keys(scalars).map((f): [string, Filter] => [f, ctx.rules.field(model.name, f, 'update')]);
+  const before = captured ? await locateRow(ctx, model, args.where, 'update', { fields: fields.filter(([, r]) => r !== true) }) : undefined;
   await checkForeignKeys(ctx, model, scalars);
+  const key = before ? ctx.info.uniqueWhere(model, before) : rewriteWhere(ctx, model, args.where);
+  const where = narrow(model, key, rule, ...fields.map(([, r]) => r), readAfter, checkAfter);
+  // A captured row's UPDATE returns every column too (the after-image); otherwise only the selection.
   const { select, include, omit } = args;
-  const { args: read, plan } = await planRead(ctx, model, { select, include, omit }, { unique: true });
+  const returning = before && (await planReturning(ctx, model, args));
+  const planned = returning ? undefined : await planRead(ctx, model, { select, include, omit }, { unique: true });
   let row: Row;
   try {
-    row = await ctx.db[ctx.info.delegate(model)].update({ ...read, where: narrow(model, rewriteWhere(ctx, model, args.where), rule, ...fieldRules), data: scalars });
+    row = await ctx.db[ctx.info.delegate(model)].update({ ...(returning ? { select: returning.select } : planned!.args), where, data: scalars });
   } catch (error) {
+    // No row matched (or, for a captured model, the row changed after its before-image): the transaction decides.
     if ((error as { code?: string }).code === 'P2025') return undefined;
     throw error;
   }
-  await applyReadPlan(ctx, plan, row);
-  return row;
+  if (!returning) {
+    await applyReadPlan(ctx, planned!.plan, row);
+    return row;
+  }
+  recordCommitted(ctx, model, 'updated', before!, columnsOf(ctx, model, row));
+  // Readable: the WHERE said so.
+  return returning.finish(row, true);
 }
 
 /** Deletes the row `where` names if the viewer may delete it (`located`: already found so, with its columns); returns the row as it was. */
