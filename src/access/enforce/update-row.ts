@@ -55,7 +55,6 @@ export async function updateRow(ctx: AccessContext, model: Model, where: Where, 
   return result;
 }
 
-
 /**
  * A scalar-only update without a transaction of its own, when nothing about the row after it can
  * fail: the rules on the row after the write (read, and post-update or create when they apply)
