@@ -23,8 +23,16 @@ describeEachProvider('auth: requestPasswordReset does not tell known e-mails by 
     const times: Record<'known' | 'unknown', number[]> = { known: [], unknown: [] };
     const timed = async (kind: 'known' | 'unknown', i: number) => {
       const email = kind === 'known' ? known[i % known.length]! : `nobody${i}@example.org`;
+      // Through yoga in-process, not a loopback socket: the client here shares the server's event
+      // loop, so over a socket the work the answer went out before (the known address's token and
+      // e-mail, on a later turn) would delay this client's read of it, which a remote client's is not.
       const start = performance.now();
-      const result = await t.gql(requestReset, { email }, { 'x-forwarded-for': `203.0.113.${i % 200}` });
+      const response = await t.fetch('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': `203.0.113.${i % 200}` },
+        body: JSON.stringify({ query: requestReset, variables: { email } }),
+      });
+      const result = await response.json();
       const elapsed = performance.now() - start;
       expect(result.data.requestPasswordReset).toBe(true);
       // The work after the answer must not land in the next try's timing.
