@@ -3,9 +3,11 @@ import {
   GraphQLObjectType,
   isLeafType,
   type FieldNode,
+  type FragmentSpreadNode,
   type FragmentDefinitionNode,
   type GraphQLField,
   type GraphQLResolveInfo,
+  type InlineFragmentNode,
   type OperationDefinitionNode,
   type GraphQLSchema,
   type SelectionSetNode,
@@ -82,7 +84,7 @@ function soleLoader(info: GraphQLResolveInfo, name: string): boolean {
       const field = info.parentType.getFields()[sibling.name.value];
       if (!field) return false;
       const relation = relationName(field);
-      return relation ? relation !== name : exposedColumn(field) !== undefined || (isLeafType(getNamedType(field.type)) && !field.extensions?.pothosPrismaSelect);
+      return relation ? relation !== name : readsColumnsOnly(field);
     }),
   );
 }
@@ -102,7 +104,7 @@ function collectSiblings(selectionSet: SelectionSetNode, fragments: Record<strin
     for (const selection of set.selections) {
       if (selection.kind === 'Field') level.push(selection);
       else {
-        const fragment = selection.kind === 'InlineFragment' ? selection : fragments[selection.name.value];
+        const fragment = fragmentOf(selection, fragments);
         if (fragment) flatten(fragment.selectionSet);
       }
     }
@@ -126,10 +128,18 @@ function readsOnlyColumns(selectionSet: SelectionSetNode, type: GraphQLObjectTyp
     if (selection.kind === 'Field') {
       if (selection.name.value === '__typename') return true;
       const field = type.getFields()[selection.name.value];
-      return !!field && (exposedColumn(field) !== undefined || (isLeafType(getNamedType(field.type)) && !field.extensions?.pothosPrismaSelect));
+      return !!field && readsColumnsOnly(field);
     }
-    const fragment = selection.kind === 'InlineFragment' ? selection : fragments[selection.name.value];
+    const fragment = fragmentOf(selection, fragments);
     if (!fragment || (fragment.typeCondition && fragment.typeCondition.name.value !== type.name)) return false;
     return readsOnlyColumns(fragment.selectionSet, type, fragments);
   });
 }
+
+/** A field that reads its row's columns and nothing else: an exposed column, or a leaf no plugin wraps. */
+const readsColumnsOnly = (field: GraphQLField<unknown, unknown>) =>
+  exposedColumn(field) !== undefined || (isLeafType(getNamedType(field.type)) && !field.extensions?.pothosPrismaSelect);
+
+/** The fragment an inline fragment or a spread stands for. */
+const fragmentOf = (selection: InlineFragmentNode | FragmentSpreadNode, fragments: Record<string, FragmentDefinitionNode>) =>
+  selection.kind === 'InlineFragment' ? selection : fragments[selection.name.value];
