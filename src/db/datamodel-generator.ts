@@ -19,6 +19,7 @@ generatorHelper.generatorHandler({
       enums: dmmf.datamodel.enums.map((e) => ({
         name: e.name,
         values: e.values.map((v) => v.name),
+        dbValues: e.values.map((v) => v.dbName ?? v.name),
         documentation: e.documentation,
       })),
     };

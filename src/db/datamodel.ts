@@ -9,7 +9,8 @@ export type Field = DMMF.Field;
 export interface Datamodel {
   provider: Provider;
   models: Model[];
-  enums: { name: string; values: string[]; documentation?: string }[];
+  /** `dbValues`: what the database stores for each value (differs where a value is `@map`ped). */
+  enums: { name: string; values: string[]; dbValues?: string[]; documentation?: string }[];
 }
 
 /** `/// @hidden` on a model or field keeps it out of the GraphQL API (e.g. password hashes, sessions). */

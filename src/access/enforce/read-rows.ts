@@ -1,4 +1,4 @@
-import type { Model } from '../../db/index.ts';
+import { directReaderOf, type Model } from '../../db/index.ts';
 import type { AccessContext } from './access-context.ts';
 import { applyReadPlan } from './apply-read-plan.ts';
 import { deny } from './deny.ts';
@@ -18,9 +18,15 @@ export async function findRows(ctx: AccessContext, model: Model, method: FindMet
   const { args: checked, plan } = await planRead(ctx, model, args, { unique });
   // Prisma cannot filter a cursor row; one that the viewer may not read starts no page.
   if (args.cursor && !(await cursorVisible(ctx, model, args.cursor))) checked.where = toWhere(false, model);
-  const result = await ctx.db[ctx.info.delegate(model)][method](checked);
+  const result = await (readDirectly(ctx, model, method, checked) ?? ctx.db[ctx.info.delegate(model)][method](checked));
   await applyReadPlan(ctx, plan, result as Row | Row[] | null);
   return result;
+}
+
+/** The checked find as one SQL statement on the driver adapter, where the direct reader compiles it (db/direct-read/). */
+function readDirectly(ctx: AccessContext, model: Model, method: FindMethod, args: Args): Promise<unknown> | undefined {
+  if (method !== 'findMany' && method !== 'findFirst' && method !== 'findUnique') return undefined;
+  return directReaderOf(ctx.db)?.find(model, method, args);
 }
 
 /** count, aggregate and groupBy over the rows the viewer may read, and only fields it may read everywhere. */

@@ -1,0 +1,85 @@
+import type { ArgType } from '@prisma/driver-adapter-utils';
+import type { Field, Model } from '../datamodel.ts';
+import { compileWhere, Params, Unsupported, unsupported } from './compile-where.ts';
+import type { Tables } from './tables.ts';
+
+export type FindMethod = 'findMany' | 'findFirst' | 'findUnique';
+
+/** One SELECT for a find, and the fields its columns hold, in order. */
+export interface CompiledFind {
+  sql: string;
+  args: unknown[];
+  argTypes: ArgType[];
+  fields: Field[];
+}
+
+const findKeys = new Set(['where', 'select', 'omit', 'orderBy', 'take', 'skip']);
+
+/**
+ * A Prisma find on `model` as one PostgreSQL SELECT, when its arguments are within what this
+ * compiles: scalar columns only (no relations or `_count` in the selection, no `include`,
+ * `cursor` or `distinct`), orders by columns, a non-negative `take`, and the filters
+ * `compileWhere` takes. Undefined otherwise, and Prisma's client runs the find as it is.
+ */
+export function compileFind(tables: Tables, model: Model, method: FindMethod, args: Record<string, any> = {}): CompiledFind | undefined {
+  try {
+    for (const key of Object.keys(args)) if (args[key] !== undefined && !findKeys.has(key)) unsupported(key);
+    const where = args.where ?? {};
+    if (method === 'findUnique' && !tables.hasUniqueKey(model, where)) unsupported('findUnique without a unique key');
+    const params = new Params();
+    const alias = params.alias();
+    const fields = selectedFields(tables, model, args.select, args.omit);
+    const columns = fields.map((f) => `${alias}.${tables.column(f)}`).join(', ');
+    const condition = compileWhere(tables, model, alias, where, params);
+    let sql = `SELECT ${columns} FROM ${tables.table(model)} AS ${alias}`;
+    if (condition !== 'TRUE') sql += ` WHERE ${condition}`;
+    const order = orderBy(tables, model, alias, args.orderBy);
+    if (order) sql += ` ORDER BY ${order}`;
+    const take = method === 'findMany' ? args.take : 1;
+    if (take != null) sql += ` LIMIT ${count(take)}`;
+    if (args.skip) sql += ` OFFSET ${count(args.skip)}`;
+    return { sql, args: params.args, argTypes: params.argTypes, fields };
+  } catch (error) {
+    if (error instanceof Unsupported) return undefined;
+    throw error;
+  }
+}
+
+const count = (value: unknown) => (Number.isSafeInteger(value) && (value as number) >= 0 ? (value as number) : unsupported('take/skip'));
+
+function selectedFields(tables: Tables, model: Model, select: unknown, omit: unknown): Field[] {
+  if (select != null) {
+    if (typeof select !== 'object') return unsupported('select');
+    const chosen = Object.entries(select).filter(([, on]) => on !== false && on !== undefined);
+    if (!chosen.length) unsupported('empty select');
+    return chosen.map(([name, on]) => {
+      const field = tables.field(model, name);
+      if (on !== true || !field || field.kind === 'object' || !tables.argType(field)) return unsupported(`select ${name}`);
+      return field;
+    });
+  }
+  const omitted = (omit ?? {}) as Record<string, unknown>;
+  for (const name of Object.keys(omitted)) if (!tables.field(model, name)) unsupported(`omit ${name}`);
+  const fields = model.fields.filter((f) => f.kind !== 'object' && omitted[f.name] !== true);
+  if (!fields.length || fields.some((f) => !tables.argType(f))) unsupported('columns');
+  return fields;
+}
+
+function orderBy(tables: Tables, model: Model, alias: string, orderBy: unknown): string {
+  if (orderBy == null) return '';
+  const terms: string[] = [];
+  for (const entry of Array.isArray(orderBy) ? orderBy : [orderBy]) {
+    // Prisma takes one field per orderBy object.
+    if (!entry || typeof entry !== 'object' || Object.keys(entry).length !== 1) unsupported('orderBy');
+    for (const [name, value] of Object.entries(entry as Record<string, unknown>)) {
+      if (value === undefined) continue;
+      const field = tables.field(model, name);
+      if (!field || field.kind === 'object' || field.isList) unsupported(`orderBy ${name}`);
+      const { sort, nulls } = typeof value === 'string' ? { sort: value, nulls: undefined } : ((value ?? {}) as { sort?: unknown; nulls?: unknown });
+      if (sort !== 'asc' && sort !== 'desc') unsupported('sort');
+      if (nulls !== undefined && nulls !== 'first' && nulls !== 'last') unsupported('nulls');
+      terms.push(`${alias}.${tables.column(field!)} ${sort === 'asc' ? 'ASC' : 'DESC'}${nulls ? ` NULLS ${nulls === 'first' ? 'FIRST' : 'LAST'}` : ''}`);
+    }
+  }
+  return terms.join(', ');
+}

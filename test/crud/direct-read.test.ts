@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { delegateName, directReaderOf, findModel as findIn, type Datamodel, type DirectReader } from '../../src/db/index.ts';
+import { fixtures } from '../support/fixtures.ts';
+import { createCrudApp, ok, seedBlog, type BlogSeed } from '../support/blog-seed.ts';
+import { createTestApp, dataStatements, postgresUrl, type TestApp } from '../support/test-app.ts';
+
+const datamodels = (['blog', 'catalog'] as const).map((name) => JSON.parse(readFileSync(`${fixtures[name].generated}/postgresql/datamodel.json`, 'utf8')) as Datamodel);
+const findModel = (_: unknown, name: string) => findIn(datamodels.find((d) => d.models.some((m) => m.name === name))!, name);
+
+type Find = [model: string, method: 'findMany' | 'findFirst' | 'findUnique', args: Record<string, any>];
+
+/** The direct reader must answer exactly what Prisma's client answers for the same arguments. */
+async function expectSameAsPrisma(t: TestApp, [name, method, args]: Find) {
+  const db = t.app.db as any;
+  const reader = directReaderOf(db) as DirectReader;
+  const model = findModel(t, name);
+  const call = `${name}.${method}(${JSON.stringify(args, (_, v) => (typeof v === 'bigint' ? `${v}n` : v))})`;
+  const direct = reader.find(model, method, args);
+  expect(direct, `${call} is compiled`).toBeDefined();
+  const prisma = await db[delegateName(model)][method](args).catch((error: Error) => error);
+  expect(await direct, call).toEqual(prisma);
+}
+
+describe.runIf(postgresUrl)('direct reads on PostgreSQL (blog)', () => {
+  let t: TestApp;
+  let seed: BlogSeed;
+  beforeAll(async () => {
+    t = await createCrudApp('postgresql');
+    seed = await seedBlog(t);
+    // Rows with NULLs and LIKE wildcards, where SQL and Prisma are easiest to tell apart.
+    await t.app.db.post.create({ data: { title: '100% _real_ \\ data', slug: 'wild', authorId: seed.users.bob, rating: null, views: 7 } });
+    await t.app.db.user.create({ data: { email: 'noname@example.com', name: null } });
+  });
+  afterAll(() => t?.close());
+
+  const posts = { id: true, title: true, slug: true, status: true, views: true, rating: true, publishedAt: true, createdAt: true, authorId: true };
+  const cases = (): Find[] => [
+    ['Post', 'findMany', { select: posts }],
+    ['Post', 'findMany', { select: posts, orderBy: [{ id: 'desc' }], take: 2, skip: 1 }],
+    ['Post', 'findMany', { select: posts, orderBy: [{ rating: { sort: 'asc', nulls: 'first' } }, { id: 'asc' }] }],
+    ['Post', 'findMany', { select: posts, orderBy: { views: 'desc' } }],
+    ['Post', 'findUnique', { where: { slug: 'prisma-tips' }, select: posts }],
+    ['Post', 'findUnique', { where: { slug: 'nope' }, select: posts }],
+    ['Post', 'findFirst', { where: { status: 'PUBLISHED' }, orderBy: [{ id: 'asc' }], select: { id: true } }],
+    ['Post', 'findMany', { where: { status: { in: ['DRAFT', 'ARCHIVED'] } }, select: posts }],
+    ['Post', 'findMany', { where: { status: { notIn: [] } }, select: { id: true } }],
+    ['Post', 'findMany', { where: { id: { in: [] } }, select: { id: true } }],
+    ['Post', 'findMany', { where: { rating: null }, select: { id: true } }],
+    ['Post', 'findMany', { where: { rating: { not: null } }, select: { id: true } }],
+    ['Post', 'findMany', { where: { rating: { not: 4.5 } }, select: { id: true, rating: true } }],
+    ['Post', 'findMany', { where: { NOT: { rating: 4.5 } }, select: { id: true } }],
+    ['Post', 'findMany', { where: { NOT: [{ views: 0 }, { status: 'DRAFT' }] }, select: { id: true } }],
+    ['Post', 'findMany', { where: { rating: { not: { gt: 3 } } }, select: { id: true } }],
+    ['Post', 'findMany', { where: { OR: [{ views: { gte: 5 } }, { title: { startsWith: 'Prisma' } }] }, select: { id: true } }],
+    ['Post', 'findMany', { where: { AND: [{ views: { lt: 100 } }, { views: { gt: -1 } }], createdAt: { lte: new Date(Date.now() + 60_000) } }, select: { id: true } }],
+    ['Post', 'findMany', { where: { publishedAt: { gte: '2000-01-01T00:00:00.000Z' } }, select: { id: true, publishedAt: true } }],
+    ['Post', 'findMany', { where: { title: { contains: '%' } }, select: { id: true } }],
+    ['Post', 'findMany', { where: { title: { contains: '_real_' } }, select: { id: true } }],
+    ['Post', 'findMany', { where: { title: { contains: '\\' } }, select: { id: true } }],
+    ['Post', 'findMany', { where: { title: { endsWith: 'TIPS', mode: 'insensitive' } }, select: { id: true } }],
+    ['Post', 'findMany', { where: { title: { contains: 'tips' } }, select: { id: true } }],
+    ['Post', 'findMany', { where: { author: { is: { name: { startsWith: 'Al' } } } }, select: { id: true } }],
+    ['Post', 'findMany', { where: { author: { email: 'bob@example.com' } }, select: { id: true } }],
+    ['Post', 'findMany', { where: { comments: { some: { body: { contains: 'e' } } } }, select: { id: true } }],
+    ['Post', 'findMany', { where: { comments: { none: {} } }, select: { id: true } }],
+    ['User', 'findMany', { where: { profile: null }, select: { id: true } }],
+    ['User', 'findMany', { where: { profile: { isNot: null } }, select: { id: true } }],
+    ['User', 'findMany', { where: { profile: { is: { bio: null } } }, select: { id: true } }],
+    ['User', 'findMany', { where: { name: { not: 'Alice' } }, select: { id: true, name: true } }],
+    ['User', 'findMany', { where: { posts: { some: { status: 'PUBLISHED' } }, name: { not: null } }, omit: { passwordHash: true } }],
+    ['Follow', 'findUnique', { where: { followerId_followingId: { followerId: seed.users.carol, followingId: seed.users.alice } } }],
+  ];
+
+  it('answers each find exactly as Prisma does', async () => {
+    for (const find of cases()) await expectSameAsPrisma(t, find);
+  });
+
+  it('leaves to Prisma what it does not compile: relations, cursors, JSON, Prisma-invalid values, transactions', async () => {
+    const reader = directReaderOf(t.app.db)!;
+    const post = findModel(t, 'Post');
+    const unsupported: Find[2][] = [
+      { select: { id: true, author: true } },
+      { select: { id: true, _count: true } },
+      { include: { author: true } },
+      { cursor: { id: 1 }, select: { id: true } },
+      { distinct: ['status'], select: { id: true } },
+      { select: { attachments: true } },
+      {},
+      { where: { tags: { some: {} } }, select: { id: true } },
+      { where: { comments: { every: { body: 'x' } } }, select: { id: true } },
+      { where: { OR: [] }, select: { id: true } },
+      { where: { views: 'many' }, select: { id: true } },
+      { where: { views: 2 ** 31 }, select: { id: true } },
+      { where: { status: 'GONE' }, select: { id: true } },
+      { where: { nope: 1 }, select: { id: true } },
+      { take: -2, select: { id: true } },
+      { orderBy: [{ author: { name: 'asc' } }], select: { id: true } },
+      { orderBy: { views: 'desc', id: 'asc' }, select: { id: true } },
+      { where: { author: { isNot: { name: 'Alice' } } }, select: { id: true } },
+    ];
+    for (const args of unsupported) expect(reader.find(post, 'findMany', args), JSON.stringify(args)).toBeUndefined();
+    expect(reader.find(post, 'findUnique', { where: { title: 'x' }, select: { id: true } })).toBeUndefined();
+    await t.app.db.$transaction(async (tx: object) => expect(directReaderOf(tx)).toBeUndefined());
+  });
+
+  it('serves byId and a page through the API in one direct statement each, rules enforced', async () => {
+    t.resetQueries();
+    const data = ok(await t.gql(`query($id: Int!) { post(where: { id: $id }) { id slug status createdAt } posts(take: 2, orderBy: [{ id: desc }]) { id } }`, { id: seed.posts['prisma-tips'] }));
+    expect(data.post).toMatchObject({ id: seed.posts['prisma-tips'], slug: 'prisma-tips', status: 'DRAFT' });
+    expect(new Date(data.post.createdAt).getTime()).not.toBeNaN();
+    expect(data.posts).toHaveLength(2);
+    const statements = dataStatements(t.queries);
+    expect(statements).toHaveLength(2);
+    for (const sql of statements) expect(sql).toMatch(/^SELECT .* FROM "[^"]+"\."Post" AS t0/);
+  });
+});
+
+describe.runIf(postgresUrl)('direct reads on PostgreSQL (catalog: composite ids, BigInt, self-relations)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp('catalog', 'postgresql');
+    const db = t.app.db as any;
+    await db.warehouse.create({ data: { code: 'BER', city: 'Berlin', capacity: 2n ** 40n } });
+    await db.warehouse.create({ data: { code: 'OSL', city: 'Oslo' } });
+    await db.product.create({ data: { sku: 'A', name: 'Anvil', price: '9.5', kind: 'PHYSICAL' } });
+    await db.product.create({ data: { sku: 'A2', name: 'Anvil mini', price: '3', parentSku: 'A', kind: 'DIGITAL', releasedAt: new Date('2024-02-29T12:34:56.789Z') } });
+    await db.stockLevel.create({ data: { warehouseCode: 'BER', productSku: 'A', quantity: 3 } });
+    const root = await db.category.create({ data: { name: 'Tools' } });
+    await db.category.create({ data: { name: 'Hammers', parentId: root.id } });
+  });
+  afterAll(() => t?.close());
+
+  it('answers each find exactly as Prisma does', async () => {
+    const cases: Find[] = [
+      ['Warehouse', 'findMany', { orderBy: [{ code: 'asc' }] }],
+      ['Warehouse', 'findMany', { where: { capacity: { gt: 2n ** 39n } } }],
+      ['Warehouse', 'findMany', { where: { stock: { some: { quantity: { gte: 1 } } } } }],
+      ['StockLevel', 'findUnique', { where: { warehouseCode_productSku: { warehouseCode: 'BER', productSku: 'A' } } }],
+      ['Product', 'findMany', { where: { parent: { is: { name: 'Anvil' } } }, select: { sku: true, kind: true, releasedAt: true, weight: true, active: true } }],
+      ['Product', 'findMany', { where: { variants: { some: {} } }, select: { sku: true } }],
+      ['Category', 'findMany', { where: { parent: null }, select: { id: true, name: true } }],
+      ['Category', 'findMany', { where: { children: { some: { name: 'Hammers' } } }, select: { name: true } }],
+    ];
+    for (const find of cases) await expectSameAsPrisma(t, find);
+  });
+
+  it('leaves Decimal columns to Prisma', () => {
+    const product = findModel(t, 'Product');
+    expect(directReaderOf(t.app.db)!.find(product, 'findMany', { select: { sku: true, price: true } })).toBeUndefined();
+  });
+});
