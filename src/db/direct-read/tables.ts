@@ -58,10 +58,8 @@ export function createTables(datamodel: Datamodel, schema = 'public'): Tables {
   };
   const compound = new Map(datamodel.models.map((m) => [m.name, keySets(m)]));
 
-  const defaultTimestamp = (field: Field) => {
-    const native = (field as Field & { nativeType?: [string, string[]] | null }).nativeType;
-    return !native || native[0] === 'Timestamp';
-  };
+  // `@db.Date`, `@db.Time`… come back in other formats than a timestamp: left to Prisma.
+  const defaultTimestamp = (field: Field) => !field.nativeType || field.nativeType[0] === 'Timestamp';
 
   return {
     table: (model) => `${quote((model as Model & { schema?: string | null }).schema ?? schema)}.${quote(model.dbName ?? model.name)}`,
