@@ -86,6 +86,8 @@ describe.runIf(postgresUrl)('direct reads on PostgreSQL (blog)', () => {
       { cursor: { id: 1 }, select: { id: true } },
       { distinct: ['status'], select: { id: true } },
       { select: { attachments: true } },
+      { where: { attachments: { not: null } }, select: { id: true } },
+      { where: { attachments: null }, select: { id: true } },
       {},
       { where: { tags: { some: {} } }, select: { id: true } },
       { where: { comments: { every: { body: 'x' } } }, select: { id: true } },

@@ -78,6 +78,8 @@ function compoundKey(tables: Tables, model: Model, alias: string, key: string, v
 }
 
 function scalarFilter(tables: Tables, model: Model, alias: string, field: Field, filter: unknown, params: Params): string {
+  // JSON (its DbNull/JsonNull), Decimal, Bytes and list columns are filtered by Prisma alone.
+  if (!tables.argType(field)) return unsupported(`${field.name}: ${field.type}`);
   const column = `${alias}.${tables.column(field)}`;
   if (filter === null) return `${column} IS NULL`;
   if (!isFilterObject(filter)) return `${column} = ${param(tables, field, filter, params)}`;
