@@ -7,6 +7,7 @@ import { createBuilder, type Builder } from './builder.ts';
 import { registerAggregateTypes } from './crud/aggregates.ts';
 import { registerEnums } from './crud/enums.ts';
 import { readLoadedRowsDirectly } from './crud/direct-columns.ts';
+import { planColumnQueriesOnce } from './crud/planned-queries.ts';
 import { createKit, type Kit } from './crud/kit.ts';
 import { registerModelMutations } from './crud/mutations.ts';
 import { nodeModels, registerNodeInterface } from './crud/nodes.ts';
@@ -74,6 +75,7 @@ export function buildSchema({ datamodel: fullDatamodel, maxPageSize = 100, dbNul
   // printed SDL that codegen reads declares them too.
   const schema = builder.toSchema({ sortSchema: false, directives: [...specifiedDirectives, GraphQLDeferDirective, GraphQLStreamDirective] });
   readLoadedRowsDirectly(schema);
+  planColumnQueriesOnce(schema);
   return schema;
 }
 

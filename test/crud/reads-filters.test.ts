@@ -36,6 +36,26 @@ describeEachProvider('reads and filters', (provider) => {
       expect(data.user).toEqual({ name: 'Alice', roles: 'admin' });
     });
 
+    it('a document sent again plans its columns again where variables change them', async () => {
+      // Root fields reading only columns reuse the query planned on their first request
+      // (src/schema/crud/planned-queries.ts); @include/@skip on a variable must still count.
+      const query = `query($id: Int!, $full: Boolean!) {
+        post(where: { id: $id }) { slug title @include(if: $full) ... on Post @skip(if: $full) { views } }
+        posts(where: { id: { equals: $id } }) { slug ...Extra }
+      } fragment Extra on Post { status }`;
+      const first = seed.posts['prisma-tips'];
+      const other = seed.posts['graphql-basics'];
+      for (const [id, full] of [[first, true], [other, false], [first, false], [other, true]] as const) {
+        t.resetQueries();
+        const data = ok(await t.gql(query, { id, full }));
+        // One statement per root field: a column the reused query lacked would be loaded by another.
+        expect(t.queries.filter((q) => /^\s*SELECT/i.test(q))).toHaveLength(2);
+        const expected = ok(await t.gql(`query($id: Int!) { post(where: { id: $id }) { slug title views status } }`, { id })).post;
+        expect(data.post).toEqual(full ? { slug: expected.slug, title: expected.title } : { slug: expected.slug, views: expected.views });
+        expect(data.posts).toEqual([{ slug: expected.slug, status: expected.status }]);
+      }
+    });
+
     it('finds a row by a composite id (Follow)', async () => {
       const data = ok(
         await t.gql(`query($a: Int!, $b: Int!) {

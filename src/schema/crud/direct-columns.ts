@@ -121,10 +121,13 @@ function collectSiblings(selectionSet: SelectionSetNode, fragments: Record<strin
 
 const plainDirectives = new Set(['include', 'skip']);
 
-/** Whether a selection on `type` reads only exposed columns, leaf fields no plugin wraps, and __typename. */
-function readsOnlyColumns(selectionSet: SelectionSetNode, type: GraphQLObjectType, fragments: Record<string, FragmentDefinitionNode>): boolean {
+/**
+ * Whether a selection on `type` reads only exposed columns, leaf fields no plugin wraps, and
+ * __typename; `fixed`: and selects the same whatever the variables (no directives at all).
+ */
+export function readsOnlyColumns(selectionSet: SelectionSetNode, type: GraphQLObjectType, fragments: Record<string, FragmentDefinitionNode>, fixed = false): boolean {
   return selectionSet.selections.every((selection) => {
-    if (selection.directives?.some((d) => !plainDirectives.has(d.name.value))) return false;
+    if (selection.directives?.some((d) => fixed || !plainDirectives.has(d.name.value))) return false;
     if (selection.kind === 'Field') {
       if (selection.name.value === '__typename') return true;
       const field = type.getFields()[selection.name.value];
@@ -132,7 +135,7 @@ function readsOnlyColumns(selectionSet: SelectionSetNode, type: GraphQLObjectTyp
     }
     const fragment = fragmentOf(selection, fragments);
     if (!fragment || (fragment.typeCondition && fragment.typeCondition.name.value !== type.name)) return false;
-    return readsOnlyColumns(fragment.selectionSet, type, fragments);
+    return readsOnlyColumns(fragment.selectionSet, type, fragments, fixed);
   });
 }
 

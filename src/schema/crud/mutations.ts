@@ -2,6 +2,7 @@ import { delegateName, type Model } from '../../db/index.ts';
 import { names } from '../names.ts';
 import { listOf, type Kit } from './kit.ts';
 import type { WriteMode } from './foreign-key-writes.ts';
+import { withQuery } from './planned-queries.ts';
 import type { Translator } from './translate.ts';
 import { whereInput, whereUniqueInput } from './where.ts';
 import { createInput, createManyInput, updateInput, updateManyInput } from './write-inputs.ts';
@@ -21,7 +22,7 @@ export function registerModelMutations(kit: Kit, translate: Translator, model: M
 
   kit.builder.mutationFields((t: any) => {
     const rowMutation = (args: Record<string, unknown>, run: (db: any, query: object, args: Args) => Promise<unknown>) =>
-      t.prismaField({ type: model.name, args, resolve: (query: object, _root: unknown, a: Args, ctx: any) => run(ctx.db[delegate], query, a) });
+      t.prismaField({ type: model.name, args, ...withQuery((query: object, _root: unknown, a: Args, ctx: any) => run(ctx.db[delegate], query, a)) });
     const batchMutation = (args: Record<string, unknown>, run: (db: any, args: Args) => Promise<unknown>) =>
       t.field({ type: batchPayload, args, resolve: (_root: unknown, a: Args, ctx: any) => run(ctx.db[delegate], a) });
     const required = (type: unknown) => t.arg({ type, required: true });

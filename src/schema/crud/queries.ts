@@ -5,6 +5,7 @@ import { aggregateSelection } from './aggregates.ts';
 import { aggregate, checkGroupBySelection } from './boolean-min-max.ts';
 import { listOf, type Kit } from './kit.ts';
 import { listArgs, toFindManyArgs, type ListArgs } from './list-args.ts';
+import { withQuery } from './planned-queries.ts';
 import { orderByInput, orderByWithAggregationInput } from './order-by.ts';
 import type { Translator } from './translate.ts';
 import { compoundKey, havingInput, whereInput, whereUniqueInput } from './where.ts';
@@ -41,15 +42,17 @@ export function registerModelQueries(
       nullable: true,
       description: `One ${model.name} by a unique field, or null.`,
       args: { where: t.arg({ type: whereUniqueInput(kit, model), required: true }) },
-      resolve: (query: object, _root: unknown, args: { where: unknown }, ctx: any) =>
+      ...withQuery((query: object, _root: unknown, args: { where: unknown }, ctx: any) =>
         ctx.db[delegate].findUnique({ ...query, where: translate.where(model, args.where) }),
+      ),
     }),
 
     [names.list(model.name)]: t.prismaField({
       type: [model.name],
       args: listArgs(kit, t, model),
-      resolve: (query: object, _root: unknown, args: ListArgs, ctx: any) =>
+      ...withQuery((query: object, _root: unknown, args: ListArgs, ctx: any) =>
         ctx.db[delegate].findMany({ ...query, ...toFindManyArgs(translate, model, args) }),
+      ),
     }),
 
     [names.connection(model.name)]: t.prismaConnection({
