@@ -116,6 +116,17 @@ describe.runIf(postgresUrl)('direct reads on PostgreSQL (blog)', () => {
     expect(statements).toHaveLength(2);
     for (const sql of statements) expect(sql).toMatch(/^SELECT .* FROM "[^"]+"\."Post" AS t0/);
   });
+
+  it("reads an update's before-image directly too (the rule-free reads of the access layer)", async () => {
+    t.resetQueries();
+    const id = seed.posts['prisma-tips'];
+    const data = ok(await t.gql(`mutation($id: Int!) { updatePost(where: { id: $id }, data: { body: "edited" }) { id body } }`, { id }));
+    expect(data.updatePost).toEqual({ id, body: 'edited' });
+    const [before, update, ...rest] = dataStatements(t.queries);
+    expect(before).toMatch(/^SELECT .* FROM "[^"]+"\."Post" AS "t0" WHERE /);
+    expect(update).toMatch(/^UPDATE /);
+    expect(rest).toEqual([]);
+  });
 });
 
 describe.runIf(postgresUrl)('direct reads on PostgreSQL (catalog: composite ids, BigInt, self-relations)', () => {

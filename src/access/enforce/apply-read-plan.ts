@@ -2,6 +2,7 @@ import type { Model } from '../../db/index.ts';
 import type { AccessContext } from './access-context.ts';
 import type { Row } from './model-info.ts';
 import type { Check, ReadPlan } from './plan-read.ts';
+import { queryRows } from './query-rows.ts';
 
 /**
  * Nulls out, in place, what the query could not filter: to-one related rows and field values the
@@ -38,7 +39,7 @@ async function allowedRows(ctx: AccessContext, model: Model, rows: Row[], { rule
     else if (verdict === undefined) undecided.push(row);
   }
   if (!undecided.length) return allowed;
-  const found: Row[] = await ctx.db[ctx.info.delegate(model)].findMany({
+  const found: Row[] = await queryRows(ctx, model, 'findMany', {
     where: { AND: [ctx.info.keysIn(model, undecided), rule] },
     select: ctx.info.keySelect(model),
   });

@@ -2,6 +2,7 @@ import type { Model } from '../../db/index.ts';
 import type { AccessContext } from './access-context.ts';
 import { notFound } from '../../errors.ts';
 import type { Row } from './model-info.ts';
+import { queryRows } from './query-rows.ts';
 import { plainValue } from './write-helpers.ts';
 
 /**
@@ -21,8 +22,7 @@ export async function checkForeignKeys(ctx: AccessContext, model: Model, scalars
     if (read === true || seen.has(key)) continue;
     seen.add(key);
     const refs = Object.fromEntries(relation.to.map((t, i) => [t, values[i]]));
-    const delegate = ctx.db[ctx.info.delegate(relation.target)];
-    if (read !== false && (await delegate.findFirst({ where: { AND: [refs, read] }, select: ctx.info.keySelect(relation.target) }))) continue;
+    if (read !== false && (await queryRows(ctx, relation.target, 'findFirst', { where: { AND: [refs, read] }, select: ctx.info.keySelect(relation.target) }))) continue;
     throw notFound(`No ${relation.target.name} matches ${model.name}.${relation.from.join(', ')}`, { model: relation.target.name });
   }
 }

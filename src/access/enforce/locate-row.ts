@@ -4,6 +4,7 @@ import type { AccessContext } from './access-context.ts';
 import { deny } from './deny.ts';
 import { and, type Filter, narrow, type Where } from '../rules/index.ts';
 import type { RelationInfo, Row } from './model-info.ts';
+import { queryRows } from './query-rows.ts';
 import { rewriteWhere } from './rewrite-where.ts';
 import { matches } from './write-helpers.ts';
 
@@ -21,14 +22,13 @@ export async function locateRow(
   op: 'update' | 'delete',
   options: { scope?: Filter; fields?: [string, Filter][]; select?: Row } = {},
 ): Promise<Row> {
-  const delegate = ctx.db[ctx.info.delegate(model)];
   const rule = ctx.rules.model(model.name, op);
   const fieldRules = options.fields ?? [];
   const select = ctx.info.scalarSelect(model);
   const rewritten = rewriteWhere(ctx, model, where);
-  const row = await delegate.findUnique({ where: narrow(model, rewritten, options.scope ?? true, rule, ...fieldRules.map(([, r]) => r)), select: options.select ?? select });
+  const row = await queryRows(ctx, model, 'findUnique', { where: narrow(model, rewritten, options.scope ?? true, rule, ...fieldRules.map(([, r]) => r)), select: options.select ?? select });
   if (row) return row;
-  const visible = await delegate.findUnique({ where: narrow(model, rewritten, options.scope ?? true, ctx.rules.model(model.name, 'read')), select });
+  const visible = await queryRows(ctx, model, 'findUnique', { where: narrow(model, rewritten, options.scope ?? true, ctx.rules.model(model.name, 'read')), select });
   if (!visible) throw notFound(`No ${model.name} matches the given where${options.scope ? ' among the related rows' : ''}`, { model: model.name });
   if (!(await matches(ctx, model, visible, rule))) throw await deny(ctx, model.name, op, { row: visible });
   for (const [field, fieldRule] of fieldRules) {
@@ -45,14 +45,13 @@ export async function locateRow(
  */
 export async function pointableRow(ctx: AccessContext, relation: RelationInfo, where: Where, scope?: Filter): Promise<Row> {
   const { target } = relation;
-  const delegate = ctx.db[ctx.info.delegate(target)];
   const read = ctx.rules.model(target.name, 'read');
   const update = relation.kind === 'inverse' ? ctx.rules.model(target.name, 'update') : true;
   const select = ctx.info.scalarSelect(target);
   const rewritten = rewriteWhere(ctx, target, where);
-  const row = await delegate.findUnique({ where: narrow(target, rewritten, scope ?? true, and(read, update)), select });
+  const row = await queryRows(ctx, target, 'findUnique', { where: narrow(target, rewritten, scope ?? true, and(read, update)), select });
   if (row) return row;
-  const visible = update === true ? null : await delegate.findUnique({ where: narrow(target, rewritten, scope ?? true, read), select });
+  const visible = update === true ? null : await queryRows(ctx, target, 'findUnique', { where: narrow(target, rewritten, scope ?? true, read), select });
   if (!visible) throw notFound(`No ${target.name} matches the given where in the nested write on ${relation.field.name}`, { model: target.name });
   throw await deny(ctx, target.name, 'update', { row: visible });
 }

@@ -1,15 +1,15 @@
-import { directReaderOf, type Model } from '../../db/index.ts';
+import type { Model } from '../../db/index.ts';
 import type { AccessContext } from './access-context.ts';
 import { applyReadPlan } from './apply-read-plan.ts';
 import { deny } from './deny.ts';
 import { narrow, toWhere, type Where } from '../rules/index.ts';
 import type { Row } from './model-info.ts';
+import { queryRows, type FindMethod } from './query-rows.ts';
 import { checkOrdering, planRead, requireReadable } from './plan-read.ts';
 import { rewriteWhere } from './rewrite-where.ts';
 import { splitData } from './write-helpers.ts';
 
 type Args = Record<string, any>;
-export type FindMethod = 'findMany' | 'findFirst' | 'findFirstOrThrow' | 'findUnique' | 'findUniqueOrThrow';
 const aggregateKeys = ['_count', '_sum', '_avg', '_min', '_max'];
 
 /** A find* through the read rules: filtered in the query, to-one relations and ruled fields after it. */
@@ -18,15 +18,9 @@ export async function findRows(ctx: AccessContext, model: Model, method: FindMet
   const { args: checked, plan } = await planRead(ctx, model, args, { unique });
   // Prisma cannot filter a cursor row; one that the viewer may not read starts no page.
   if (args.cursor && !(await cursorVisible(ctx, model, args.cursor))) checked.where = toWhere(false, model);
-  const result = await (readDirectly(ctx, model, method, checked) ?? ctx.db[ctx.info.delegate(model)][method](checked));
+  const result = await queryRows(ctx, model, method, checked);
   await applyReadPlan(ctx, plan, result as Row | Row[] | null);
   return result;
-}
-
-/** The checked find as one SQL statement on the driver adapter, where the direct reader compiles it (db/direct-read/). */
-function readDirectly(ctx: AccessContext, model: Model, method: FindMethod, args: Args): Promise<unknown> | undefined {
-  if (method !== 'findMany' && method !== 'findFirst' && method !== 'findUnique') return undefined;
-  return directReaderOf(ctx.db)?.find(model, method, args);
 }
 
 /** count, aggregate and groupBy over the rows the viewer may read, and only fields it may read everywhere. */
@@ -96,7 +90,7 @@ async function cursorVisible(ctx: AccessContext, model: Model, cursor: Where): P
   const rewritten = rewriteWhere(ctx, model, cursor);
   const read = ctx.rules.model(model.name, 'read');
   if (read === true && !rewritten?.AND) return true;
-  return !!(await ctx.db[ctx.info.delegate(model)].findUnique({ where: narrow(model, rewritten, read), select: ctx.info.keySelect(model) }));
+  return !!(await queryRows(ctx, model, 'findUnique', { where: narrow(model, rewritten, read), select: ctx.info.keySelect(model) }));
 }
 
 /** Field names a `having` filter touches. */
