@@ -1,5 +1,5 @@
 import { createAdapter } from './create-adapter.ts';
-import { attachDirectReader, createDirectReader } from './direct-read/direct-reader.ts';
+import { attachDirectSql, createDirectSql } from './direct-sql/direct-sql.ts';
 import { providerOf } from './provider.ts';
 import type { DbClient, Generated } from './load-generated.ts';
 
@@ -29,10 +29,10 @@ export interface DbOptions {
  */
 export function createDb(options: DbOptions): DbClient {
   let adapter = createAdapter(options.databaseUrl, { poolSize: options.poolSize, statementTimeoutMs: options.statementTimeoutMs });
-  let direct: ReturnType<typeof createDirectReader> | undefined;
+  let direct: ReturnType<typeof createDirectSql> | undefined;
   if (providerOf(options.databaseUrl) === 'postgresql') {
     const schema = new URL(options.databaseUrl).searchParams.get('schema') ?? undefined;
-    direct = createDirectReader(adapter, { datamodel: options.generated.datamodel, schema, onQuery: options.onQuery });
+    direct = createDirectSql(adapter, { datamodel: options.generated.datamodel, schema, onQuery: options.onQuery });
     adapter = direct.factory;
   }
   const client = new options.generated.PrismaClient({
@@ -43,6 +43,6 @@ export function createDb(options: DbOptions): DbClient {
     log: options.onQuery ? [{ emit: 'event', level: 'query' }] : [],
   });
   if (options.onQuery) client.$on('query', options.onQuery);
-  if (direct) attachDirectReader(client, direct.reader);
+  if (direct) attachDirectSql(client, direct.reader);
   return client;
 }

@@ -1,4 +1,4 @@
-export { directReaderOf, type DirectReader } from './direct-read/direct-reader.ts';
+export { directSqlOf, type DirectSql } from './direct-sql/direct-sql.ts';
 export { createDb, type DbOptions, type QueryEvent } from './create-db.ts';
 export { loadGenerated, type DbClient, type Generated } from './load-generated.ts';
 export { pushSchema, SchemaPushError, type PushOptions, type PushResult } from './push-schema.ts';

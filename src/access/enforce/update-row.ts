@@ -1,4 +1,4 @@
-import type { Model } from '../../db/index.ts';
+import { directSqlOf, type Model } from '../../db/index.ts';
 import { badInput, notFound } from '../../errors.ts';
 import type { AccessContext } from './access-context.ts';
 import { afterWriteRule, rowsMoved, unchangedBy } from './after-write-rule.ts';
@@ -92,14 +92,17 @@ export async function updateRowDirectly(ctx: AccessContext, model: Model, args: 
   const { select, include, omit } = args;
   const returning = before && (await planReturning(ctx, model, args));
   const planned = returning ? undefined : await planRead(ctx, model, { select, include, omit }, { unique: true });
-  let row: Row;
+  const update = { ...(returning ? { select: returning.select } : planned!.args), where, data: scalars };
+  let row: Row | null;
   try {
-    row = await ctx.db[ctx.info.delegate(model)].update({ ...(returning ? { select: returning.select } : planned!.args), where, data: scalars });
+    row = await (directSqlOf(ctx.db)?.update(model, update) ?? ctx.db[ctx.info.delegate(model)].update(update));
   } catch (error) {
-    // No row matched (or, for a captured model, the row changed after its before-image): the transaction decides.
-    if ((error as { code?: string }).code === 'P2025') return undefined;
-    throw error;
+    if ((error as { code?: string }).code !== 'P2025') throw error;
+    row = null;
   }
+  // No row matched (or, for a captured model, the row changed after its before-image), or the
+  // direct statement's values were refused: the transaction decides, with Prisma's own errors.
+  if (!row) return undefined;
   if (!returning) {
     await applyReadPlan(ctx, planned!.plan, row);
     return row;

@@ -19,6 +19,8 @@ export interface Tables {
   relation(model: Model, field: Field): Join | undefined;
   /** The parameter type of a field's values, or undefined when it is not compiled here. */
   argType(field: Field): ArgType | undefined;
+  /** Whether the field's column is read here (filters and writes need `argType` too): those with an argType, and JSON. */
+  readable(field: Field): boolean;
   /** Whether `value` is a value Prisma takes for the field (else Prisma is left to refuse it). */
   accepts(field: Field, value: unknown): boolean;
   /** Turns a column's value as the driver adapter returns it into Prisma's result value. */
@@ -39,6 +41,8 @@ const argTypes: Record<string, ArgType['scalarType']> = {
 const identity = (value: unknown) => value;
 const toDate = (value: unknown) => (value == null ? value : new Date(value as string));
 const toBigInt = (value: unknown) => (value == null ? value : BigInt(value as string));
+// The adapter returns JSON columns as their text, which Prisma's client parses (a JSON null reads as null).
+const toJson = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
 
 /** `schema` is the PostgreSQL schema the tables live in (the URL's `?schema=`, else public). */
 export function createTables(datamodel: Datamodel, schema = 'public'): Tables {
@@ -84,6 +88,9 @@ export function createTables(datamodel: Datamodel, schema = 'public'): Tables {
       const scalarType = argTypes[field.type];
       return scalarType && { scalarType, arity: 'scalar' };
     },
+    readable(field) {
+      return !!this.argType(field) || (field.type === 'Json' && !field.isList);
+    },
     accepts(field, value) {
       switch (field.kind === 'enum' ? 'enum' : field.type) {
         case 'enum':
@@ -104,7 +111,7 @@ export function createTables(datamodel: Datamodel, schema = 'public'): Tables {
           return false;
       }
     },
-    fromColumn: (field) => (field.type === 'DateTime' ? toDate : field.type === 'BigInt' ? toBigInt : identity),
+    fromColumn: (field) => (field.type === 'DateTime' ? toDate : field.type === 'BigInt' ? toBigInt : field.type === 'Json' ? toJson : identity),
   };
 }
 

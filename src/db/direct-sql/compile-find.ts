@@ -47,21 +47,22 @@ export function compileFind(tables: Tables, model: Model, method: FindMethod, ar
 
 const count = (value: unknown) => (Number.isSafeInteger(value) && (value as number) >= 0 ? (value as number) : unsupported('take/skip'));
 
-function selectedFields(tables: Tables, model: Model, select: unknown, omit: unknown): Field[] {
+/** The columns a `select` (scalars only) or `omit` names, in order. */
+export function selectedFields(tables: Tables, model: Model, select: unknown, omit: unknown): Field[] {
   if (select != null) {
     if (typeof select !== 'object') return unsupported('select');
     const chosen = Object.entries(select).filter(([, on]) => on !== false && on !== undefined);
     if (!chosen.length) unsupported('empty select');
     return chosen.map(([name, on]) => {
       const field = tables.field(model, name);
-      if (on !== true || !field || field.kind === 'object' || !tables.argType(field)) return unsupported(`select ${name}`);
+      if (on !== true || !field || field.kind === 'object' || !tables.readable(field)) return unsupported(`select ${name}`);
       return field;
     });
   }
   const omitted = (omit ?? {}) as Record<string, unknown>;
   for (const name of Object.keys(omitted)) if (!tables.field(model, name)) unsupported(`omit ${name}`);
   const fields = model.fields.filter((f) => f.kind !== 'object' && omitted[f.name] !== true);
-  if (!fields.length || fields.some((f) => !tables.argType(f))) unsupported('columns');
+  if (!fields.length || fields.some((f) => !tables.readable(f))) unsupported('columns');
   return fields;
 }
 

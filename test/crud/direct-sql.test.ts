@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { delegateName, directReaderOf, findModel as findIn, type Datamodel, type DirectReader } from '../../src/db/index.ts';
+import { delegateName, directSqlOf, findModel as findIn, type Datamodel, type DirectSql } from '../../src/db/index.ts';
 import { fixtures } from '../support/fixtures.ts';
-import { createCrudApp, ok, seedBlog, type BlogSeed } from '../support/blog-seed.ts';
+import { createCrudApp, failed, ok, seedBlog, type BlogSeed } from '../support/blog-seed.ts';
 import { createTestApp, dataStatements, postgresUrl, type TestApp } from '../support/test-app.ts';
 
 const datamodels = (['blog', 'catalog'] as const).map((name) => JSON.parse(readFileSync(`${fixtures[name].generated}/postgresql/datamodel.json`, 'utf8')) as Datamodel);
@@ -13,7 +13,7 @@ type Find = [model: string, method: 'findMany' | 'findFirst' | 'findUnique', arg
 /** The direct reader must answer exactly what Prisma's client answers for the same arguments. */
 async function expectSameAsPrisma(t: TestApp, [name, method, args]: Find) {
   const db = t.app.db as any;
-  const reader = directReaderOf(db) as DirectReader;
+  const reader = directSqlOf(db) as DirectSql;
   const model = findModel(t, name);
   const call = `${name}.${method}(${JSON.stringify(args, (_, v) => (typeof v === 'bigint' ? `${v}n` : v))})`;
   const direct = reader.find(model, method, args);
@@ -29,7 +29,9 @@ describe.runIf(postgresUrl)('direct reads on PostgreSQL (blog)', () => {
     t = await createCrudApp('postgresql');
     seed = await seedBlog(t);
     // Rows with NULLs and LIKE wildcards, where SQL and Prisma are easiest to tell apart.
-    await t.app.db.post.create({ data: { title: '100% _real_ \\ data', slug: 'wild', authorId: seed.users.bob, rating: null, views: 7 } });
+    await t.app.db.post.create({ data: { title: '100% _real_ \\ data', slug: 'wild', authorId: seed.users.bob, rating: null, views: 7, attachments: [{ key: 'k', name: 'a "b".txt', size: 3 }, null, 'é'] } });
+    const { Prisma } = await import(`${fixtures.blog.generated}/postgresql/client/client.ts`);
+    await t.app.db.post.create({ data: { title: 'JSON null', slug: 'json-null', authorId: seed.users.bob, attachments: Prisma.JsonNull } });
     await t.app.db.user.create({ data: { email: 'noname@example.com', name: null } });
   });
   afterAll(() => t?.close());
@@ -37,6 +39,9 @@ describe.runIf(postgresUrl)('direct reads on PostgreSQL (blog)', () => {
   const posts = { id: true, title: true, slug: true, status: true, views: true, rating: true, publishedAt: true, createdAt: true, authorId: true };
   const cases = (): Find[] => [
     ['Post', 'findMany', { select: posts }],
+    ['Post', 'findMany', { select: { id: true, attachments: true }, orderBy: [{ id: 'asc' }] }],
+    ['Post', 'findUnique', { where: { slug: 'wild' } }],
+    ['Post', 'findMany', { omit: { body: true }, where: { authorId: seed.users.bob } }],
     ['Post', 'findMany', { select: posts, orderBy: [{ id: 'desc' }], take: 2, skip: 1 }],
     ['Post', 'findMany', { select: posts, orderBy: [{ rating: { sort: 'asc', nulls: 'first' } }, { id: 'asc' }] }],
     ['Post', 'findMany', { select: posts, orderBy: { views: 'desc' } }],
@@ -76,8 +81,8 @@ describe.runIf(postgresUrl)('direct reads on PostgreSQL (blog)', () => {
     for (const find of cases()) await expectSameAsPrisma(t, find);
   });
 
-  it('leaves to Prisma what it does not compile: relations, cursors, JSON, Prisma-invalid values, transactions', async () => {
-    const reader = directReaderOf(t.app.db)!;
+  it('leaves to Prisma what it does not compile: relations, cursors, JSON filters, Prisma-invalid values, transactions', async () => {
+    const reader = directSqlOf(t.app.db)!;
     const post = findModel(t, 'Post');
     const unsupported: Find[2][] = [
       { select: { id: true, author: true } },
@@ -85,10 +90,8 @@ describe.runIf(postgresUrl)('direct reads on PostgreSQL (blog)', () => {
       { include: { author: true } },
       { cursor: { id: 1 }, select: { id: true } },
       { distinct: ['status'], select: { id: true } },
-      { select: { attachments: true } },
       { where: { attachments: { not: null } }, select: { id: true } },
       { where: { attachments: null }, select: { id: true } },
-      {},
       { where: { tags: { some: {} } }, select: { id: true } },
       { where: { comments: { every: { body: 'x' } } }, select: { id: true } },
       { where: { OR: [] }, select: { id: true } },
@@ -103,7 +106,7 @@ describe.runIf(postgresUrl)('direct reads on PostgreSQL (blog)', () => {
     ];
     for (const args of unsupported) expect(reader.find(post, 'findMany', args), JSON.stringify(args)).toBeUndefined();
     expect(reader.find(post, 'findUnique', { where: { title: 'x' }, select: { id: true } })).toBeUndefined();
-    await t.app.db.$transaction(async (tx: object) => expect(directReaderOf(tx)).toBeUndefined());
+    await t.app.db.$transaction(async (tx: object) => expect(directSqlOf(tx)).toBeUndefined());
   });
 
   it('serves byId and a page through the API in one direct statement each, rules enforced', async () => {
@@ -117,14 +120,63 @@ describe.runIf(postgresUrl)('direct reads on PostgreSQL (blog)', () => {
     for (const sql of statements) expect(sql).toMatch(/^SELECT .* FROM "[^"]+"\."Post" AS t0/);
   });
 
-  it("reads an update's before-image directly too (the rule-free reads of the access layer)", async () => {
+  it('updates exactly as Prisma does, and leaves refused values to Prisma', async () => {
+    const db = t.app.db as any;
+    const reader = directSqlOf(db)!;
+    const post = findModel(t, 'Post');
+    const id = seed.posts['graphql-basics'];
+    const select = { ...posts, body: true, attachments: true, updatedAt: true };
+    const withoutClock = ({ updatedAt, ...row }: Record<string, unknown>) => (expect(updatedAt).toBeInstanceOf(Date), row);
+    const updates: Record<string, any>[] = [
+      { where: { id }, data: { body: 'direct' }, select },
+      { where: { id }, data: { title: { set: 'Set' }, rating: 4.5, views: 12, status: 'PUBLISHED', publishedAt: new Date('2024-02-29T12:00:00.000Z') }, select },
+      { where: { id }, data: { rating: null, publishedAt: { set: null } }, select },
+      { where: { id, AND: [{ authorId: seed.users.alice }, { OR: [{ status: 'DRAFT' }, { views: { gte: 0 } }] }] }, data: { slug: 'graphql-basics' }, select },
+      { where: { slug: 'graphql-basics' }, data: { updatedAt: new Date('2025-01-01T00:00:00.000Z') }, select: { id: true, updatedAt: true } },
+    ];
+    for (const args of updates) {
+      const direct = reader.update(post, args);
+      expect(direct, JSON.stringify(args)).toBeDefined();
+      const directRow = (await direct)!;
+      const prismaRow = await db.post.update(args);
+      if (args.data.updatedAt) expect(directRow).toEqual(prismaRow);
+      else expect(withoutClock(directRow)).toEqual(withoutClock(prismaRow));
+    }
+    // No row matched: null (the caller's transaction tells NOT_FOUND from FORBIDDEN); Prisma throws P2025.
+    expect(await reader.update(post, { where: { id, authorId: -1 }, data: { body: 'x' }, select })).toBeNull();
+    // A unique violation or a value the column refuses changes nothing, and answers null for Prisma to report.
+    const before = await db.post.findUnique({ where: { id } });
+    expect(await reader.update(post, { where: { id }, data: { slug: 'prisma-tips' }, select })).toBeNull();
+    expect(await db.post.findUnique({ where: { id } })).toEqual(before);
+    const unsupported: Record<string, any>[] = [
+      { where: { id }, data: { views: { increment: 1 } }, select },
+      { where: { id }, data: { author: { connect: { id: seed.users.bob } } }, select },
+      { where: { id }, data: { attachments: [] }, select },
+      { where: { id }, data: { body: 'x' }, select: { id: true, tags: true } },
+      { where: { id }, data: { title: null }, select },
+      { where: { id }, data: { views: 'many' }, select },
+      { where: { id }, data: {}, select },
+      { where: { id }, data: { body: 'x' }, include: { author: true } },
+      { where: { id }, data: { body: 'x' }, select: { author: true } },
+      { where: { title: 'GraphQL Basics' }, data: { body: 'x' }, select },
+    ];
+    for (const args of unsupported) expect(reader.update(post, args), JSON.stringify(args)).toBeUndefined();
+  });
+
+  it('reports a refused update through the API as Prisma would (CONFLICT naming the field)', async () => {
+    const response = await t.gql(`mutation($id: Int!) { updatePost(where: { id: $id }, data: { slug: "prisma-tips" }) { id } }`, { id: seed.posts['graphql-basics'] });
+    const error = failed(response, 'CONFLICT');
+    expect(error.extensions.fields).toEqual(['slug']);
+  });
+
+  it("runs an update as its before-image and one UPDATE, both direct", async () => {
     t.resetQueries();
     const id = seed.posts['prisma-tips'];
     const data = ok(await t.gql(`mutation($id: Int!) { updatePost(where: { id: $id }, data: { body: "edited" }) { id body } }`, { id }));
     expect(data.updatePost).toEqual({ id, body: 'edited' });
     const [before, update, ...rest] = dataStatements(t.queries);
-    expect(before).toMatch(/^SELECT .* FROM "[^"]+"\."Post" AS "t0" WHERE /);
-    expect(update).toMatch(/^UPDATE /);
+    expect(before).toMatch(/^SELECT .* FROM "[^"]+"\."Post" AS t0 WHERE /);
+    expect(update).toMatch(/^UPDATE "[^"]+"\."Post" AS t0 SET /);
     expect(rest).toEqual([]);
   });
 });
@@ -160,6 +212,6 @@ describe.runIf(postgresUrl)('direct reads on PostgreSQL (catalog: composite ids,
 
   it('leaves Decimal columns to Prisma', () => {
     const product = findModel(t, 'Product');
-    expect(directReaderOf(t.app.db)!.find(product, 'findMany', { select: { sku: true, price: true } })).toBeUndefined();
+    expect(directSqlOf(t.app.db)!.find(product, 'findMany', { select: { sku: true, price: true } })).toBeUndefined();
   });
 });

@@ -1,0 +1,92 @@
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { Datamodel, Model } from '../datamodel.ts';
+import { compileFind, type CompiledFind, type FindMethod } from './compile-find.ts';
+import { compileUpdate } from './compile-update.ts';
+import { createTables } from './tables.ts';
+
+/** Runs a find or an update as one SQL statement on the client's driver adapter; undefined where Prisma must. */
+export interface DirectSql {
+  find(model: Model, method: FindMethod, args?: Record<string, any>): Promise<unknown> | undefined;
+  /**
+   * `update({ where, data, select })`: the row as updated, or null when no row matched or the
+   * database refused the values (a constraint, a value out of range): the statement changed
+   * nothing, and Prisma's client, run again, answers with its own error.
+   */
+  update(model: Model, args: Record<string, any>): Promise<Record<string, unknown> | null> | undefined;
+}
+
+export interface DirectSqlOptions {
+  datamodel: Datamodel;
+  /** The PostgreSQL schema of the tables (the URL's `?schema=`). */
+  schema?: string;
+  /** Told of every statement, as Prisma's query event is. */
+  onQuery?: (event: { query: string; params: string; duration: number }) => void;
+}
+
+const readers = new WeakMap<object, DirectSql>();
+
+/** The direct reader of a client made by createDb; none for transaction clients, which Prisma runs. */
+export const directSqlOf = (client: object): DirectSql | undefined => readers.get(client);
+export const attachDirectSql = (client: object, reader: DirectSql) => void readers.set(client, reader);
+
+/**
+ * Direct SQL on the adapter that `factory` connects, and the factory to hand Prisma's client in
+ * its place: the statements use the connection pool Prisma's client opened (none before its first query,
+ * none after `$disconnect`), so both share one pool, one `statement_timeout` and one statement count.
+ */
+export function createDirectSql(factory: SqlMigrationAwareDriverAdapterFactory, options: DirectSqlOptions) {
+  const tables = createTables(options.datamodel, options.schema);
+  let adapter: SqlDriverAdapter | undefined;
+  const connect = async () => {
+    const connected = await factory.connect();
+    const dispose = connected.dispose.bind(connected);
+    connected.dispose = () => {
+      if (adapter === connected) adapter = undefined;
+      return dispose();
+    };
+    return (adapter = connected);
+  };
+  const watched: SqlMigrationAwareDriverAdapterFactory = Object.create(factory, { connect: { value: connect } });
+
+  const run = async (model: Model, on: SqlDriverAdapter, statement: CompiledFind) => {
+    const started = performance.now();
+    let result;
+    try {
+      result = await on.queryRaw(statement);
+    } catch (error) {
+      throw asPrismaError(error, model);
+    } finally {
+      options.onQuery?.({ query: statement.sql, params: JSON.stringify(statement.args), duration: performance.now() - started });
+    }
+    const convert = statement.fields.map((f) => tables.fromColumn(f));
+    return result.rows.map((values) => {
+      const row: Record<string, unknown> = {};
+      for (let i = 0; i < statement.fields.length; i++) row[statement.fields[i]!.name] = convert[i]!(values[i]);
+      return row;
+    });
+  };
+
+  const reader: DirectSql = {
+    find(model, method, args) {
+      const on = adapter;
+      const find = on && compileFind(tables, model, method, args);
+      return find ? run(model, on, find).then((rows) => (method === 'findMany' ? rows : (rows[0] ?? null))) : undefined;
+    },
+    update(model, args) {
+      const on = adapter;
+      const update = on && compileUpdate(tables, model, args);
+      return update ? run(model, on, update).then((rows) => rows[0] ?? null, (error) => (refusedValues(error) ? null : Promise.reject(error))) : undefined;
+    },
+  };
+  return { factory: watched, reader };
+}
+
+/** SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation): the values, not the database. */
+const refusedValues = (error: { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } }) =>
+  /^2[23]/.test(String(error.meta?.driverAdapterError?.cause?.originalCode));
+
+/** A driver error as Prisma's client reports it, so translatePrismaError reads it the same way. */
+function asPrismaError(error: unknown, model: Model): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  return Object.assign(new Error(message), { name: 'PrismaClientKnownRequestError', meta: { modelName: model.name, driverAdapterError: error }, cause: error });
+}
