@@ -25,7 +25,7 @@ export interface DbOptions {
 
 /**
  * A Prisma client on the driver adapter that fits the URL. On PostgreSQL it also gets a direct
- * reader (direct-read/), which runs the common finds as one SQL statement on the same adapter.
+ * SQL (direct-sql/), which runs the common finds and updates as one statement on the same adapter.
  */
 export function createDb(options: DbOptions): DbClient {
   let adapter = createAdapter(options.databaseUrl, { poolSize: options.poolSize, statementTimeoutMs: options.statementTimeoutMs });
@@ -43,6 +43,6 @@ export function createDb(options: DbOptions): DbClient {
     log: options.onQuery ? [{ emit: 'event', level: 'query' }] : [],
   });
   if (options.onQuery) client.$on('query', options.onQuery);
-  if (direct) attachDirectSql(client, direct.reader);
+  if (direct) attachDirectSql(client, direct.sql);
   return client;
 }

@@ -10,7 +10,7 @@ const findModel = (_: unknown, name: string) => findIn(datamodels.find((d) => d.
 
 type Find = [model: string, method: 'findMany' | 'findFirst' | 'findUnique', args: Record<string, any>];
 
-/** The direct reader must answer exactly what Prisma's client answers for the same arguments. */
+/** Direct SQL must answer exactly what Prisma's client answers for the same arguments. */
 async function expectSameAsPrisma(t: TestApp, [name, method, args]: Find) {
   const db = t.app.db as any;
   const reader = directSqlOf(db) as DirectSql;
@@ -22,7 +22,7 @@ async function expectSameAsPrisma(t: TestApp, [name, method, args]: Find) {
   expect(await direct, call).toEqual(prisma);
 }
 
-describe.runIf(postgresUrl)('direct reads on PostgreSQL (blog)', () => {
+describe.runIf(postgresUrl)('direct SQL on PostgreSQL (blog)', () => {
   let t: TestApp;
   let seed: BlogSeed;
   beforeAll(async () => {
@@ -181,7 +181,7 @@ describe.runIf(postgresUrl)('direct reads on PostgreSQL (blog)', () => {
   });
 });
 
-describe.runIf(postgresUrl)('direct reads on PostgreSQL (catalog: composite ids, BigInt, self-relations)', () => {
+describe.runIf(postgresUrl)('direct SQL on PostgreSQL (catalog: composite ids, BigInt, self-relations)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp('catalog', 'postgresql');

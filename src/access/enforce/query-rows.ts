@@ -5,7 +5,7 @@ export type FindMethod = 'findMany' | 'findFirst' | 'findFirstOrThrow' | 'findUn
 
 /**
  * A find with its rules already in `args`: one SQL statement on the driver adapter where the
- * direct reader compiles it (db/direct-sql/; PostgreSQL outside transactions), else Prisma's.
+ * direct SQL compiles it (db/direct-sql/; PostgreSQL outside transactions), else Prisma's.
  */
 export function queryRows(ctx: AccessContext, model: Model, method: FindMethod, args: Record<string, any>): Promise<any> {
   const direct = method === 'findMany' || method === 'findFirst' || method === 'findUnique' ? directSqlOf(ctx.db)?.find(model, method, args) : undefined;

@@ -5,8 +5,8 @@ import type { Tables } from './tables.ts';
 
 export type FindMethod = 'findMany' | 'findFirst' | 'findUnique';
 
-/** One SELECT for a find, and the fields its columns hold, in order. */
-export interface CompiledFind {
+/** One statement (a find's SELECT, an update's UPDATE … RETURNING), and the fields its result columns hold, in order. */
+export interface CompiledStatement {
   sql: string;
   args: unknown[];
   argTypes: ArgType[];
@@ -21,7 +21,7 @@ const findKeys = new Set(['where', 'select', 'omit', 'orderBy', 'take', 'skip'])
  * `cursor` or `distinct`), orders by columns, a non-negative `take`, and the filters
  * `compileWhere` takes. Undefined otherwise, and Prisma's client runs the find as it is.
  */
-export function compileFind(tables: Tables, model: Model, method: FindMethod, args: Record<string, any> = {}): CompiledFind | undefined {
+export function compileFind(tables: Tables, model: Model, method: FindMethod, args: Record<string, any> = {}): CompiledStatement | undefined {
   try {
     for (const key of Object.keys(args)) if (args[key] !== undefined && !findKeys.has(key)) unsupported(key);
     const where = args.where ?? {};

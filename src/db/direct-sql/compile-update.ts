@@ -1,6 +1,5 @@
 import type { Model } from '../datamodel.ts';
-import type { CompiledFind } from './compile-find.ts';
-import { selectedFields } from './compile-find.ts';
+import { selectedFields, type CompiledStatement } from './compile-find.ts';
 import { compileWhere, Params, Unsupported, unsupported } from './compile-where.ts';
 import type { Tables } from './tables.ts';
 
@@ -12,7 +11,7 @@ const updateKeys = new Set(['where', 'select', 'data']);
  * `{ set }`; no `increment` and the like, no relations). `@updatedAt` columns the data leaves out
  * are set to now, as Prisma's client sets them. Undefined otherwise, and Prisma's client runs it.
  */
-export function compileUpdate(tables: Tables, model: Model, args: Record<string, any>): CompiledFind | undefined {
+export function compileUpdate(tables: Tables, model: Model, args: Record<string, any>): CompiledStatement | undefined {
   try {
     for (const key of Object.keys(args)) if (args[key] !== undefined && !updateKeys.has(key)) unsupported(key);
     const where = args.where ?? {};

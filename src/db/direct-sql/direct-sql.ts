@@ -1,6 +1,6 @@
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { Datamodel, Model } from '../datamodel.ts';
-import { compileFind, type CompiledFind, type FindMethod } from './compile-find.ts';
+import { compileFind, type CompiledStatement, type FindMethod } from './compile-find.ts';
 import { compileUpdate } from './compile-update.ts';
 import { createTables } from './tables.ts';
 
@@ -23,11 +23,11 @@ export interface DirectSqlOptions {
   onQuery?: (event: { query: string; params: string; duration: number }) => void;
 }
 
-const readers = new WeakMap<object, DirectSql>();
+const attached = new WeakMap<object, DirectSql>();
 
-/** The direct reader of a client made by createDb; none for transaction clients, which Prisma runs. */
-export const directSqlOf = (client: object): DirectSql | undefined => readers.get(client);
-export const attachDirectSql = (client: object, reader: DirectSql) => void readers.set(client, reader);
+/** The direct SQL of a client made by createDb; none for transaction clients, which Prisma runs. */
+export const directSqlOf = (client: object): DirectSql | undefined => attached.get(client);
+export const attachDirectSql = (client: object, sql: DirectSql) => void attached.set(client, sql);
 
 /**
  * Direct SQL on the adapter that `factory` connects, and the factory to hand Prisma's client in
@@ -48,7 +48,7 @@ export function createDirectSql(factory: SqlMigrationAwareDriverAdapterFactory, 
   };
   const watched: SqlMigrationAwareDriverAdapterFactory = Object.create(factory, { connect: { value: connect } });
 
-  const run = async (model: Model, on: SqlDriverAdapter, statement: CompiledFind) => {
+  const run = async (model: Model, on: SqlDriverAdapter, statement: CompiledStatement) => {
     const started = performance.now();
     let result;
     try {
@@ -66,7 +66,7 @@ export function createDirectSql(factory: SqlMigrationAwareDriverAdapterFactory, 
     });
   };
 
-  const reader: DirectSql = {
+  const sql: DirectSql = {
     find(model, method, args) {
       const on = adapter;
       const find = on && compileFind(tables, model, method, args);
@@ -78,7 +78,7 @@ export function createDirectSql(factory: SqlMigrationAwareDriverAdapterFactory, 
       return update ? run(model, on, update).then((rows) => rows[0] ?? null, (error) => (refusedValues(error) ? null : Promise.reject(error))) : undefined;
     },
   };
-  return { factory: watched, reader };
+  return { factory: watched, sql };
 }
 
 /** SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation): the values, not the database. */

@@ -65,6 +65,14 @@ export function createTables(datamodel: Datamodel, schema = 'public'): Tables {
   // `@db.Date`, `@db.Time`… come back in other formats than a timestamp: left to Prisma.
   const defaultTimestamp = (field: Field) => !field.nativeType || field.nativeType[0] === 'Timestamp';
 
+  const argType = (field: Field): ArgType | undefined => {
+    if (field.isList) return undefined;
+    if (field.kind === 'enum') return plainEnums.has(field.type) ? { scalarType: 'enum', arity: 'scalar' } : undefined;
+    if (field.type === 'DateTime' && !defaultTimestamp(field)) return undefined;
+    const scalarType = argTypes[field.type];
+    return scalarType && { scalarType, arity: 'scalar' };
+  };
+
   return {
     table: (model) => `${quote((model as Model & { schema?: string | null }).schema ?? schema)}.${quote(model.dbName ?? model.name)}`,
     column: (field) => quote(field.dbName ?? field.name),
@@ -81,15 +89,9 @@ export function createTables(datamodel: Datamodel, schema = 'public'): Tables {
       if (!joins.has(id)) joins.set(id, join(models, fields, model, field));
       return joins.get(id);
     },
-    argType(field) {
-      if (field.isList) return undefined;
-      if (field.kind === 'enum') return plainEnums.has(field.type) ? { scalarType: 'enum', arity: 'scalar' } : undefined;
-      if (field.type === 'DateTime' && !defaultTimestamp(field)) return undefined;
-      const scalarType = argTypes[field.type];
-      return scalarType && { scalarType, arity: 'scalar' };
-    },
+    argType,
     readable(field) {
-      return !!this.argType(field) || (field.type === 'Json' && !field.isList);
+      return !!argType(field) || (field.type === 'Json' && !field.isList);
     },
     accepts(field, value) {
       switch (field.kind === 'enum' ? 'enum' : field.type) {
