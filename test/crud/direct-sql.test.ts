@@ -163,6 +163,40 @@ describe.runIf(postgresUrl)('direct SQL on PostgreSQL (blog)', () => {
     for (const args of unsupported) expect(reader.update(post, args), JSON.stringify(args)).toBeUndefined();
   });
 
+  it('counts and aggregates exactly as Prisma does', async () => {
+    const db = t.app.db as any;
+    const sql = directSqlOf(db)!;
+    const post = findModel(t, 'Post');
+    const all = { views: true, rating: true };
+    const extremes = { ...all, title: true, createdAt: true, publishedAt: true };
+    const cases: ['count' | 'aggregate', Record<string, any>][] = [
+      ['count', {}],
+      ['count', { where: { authorId: seed.users.alice } }],
+      ['count', { where: { title: { contains: 'a' }, author: { is: { name: { startsWith: 'A' } } } } }],
+      ['aggregate', { _count: { _all: true, rating: true }, _avg: all, _sum: all, _min: extremes, _max: extremes }],
+      ['aggregate', { where: { authorId: seed.users.bob }, _count: { _all: true }, _avg: { views: true } }],
+      ['aggregate', { where: { authorId: -1 }, _count: { _all: true, views: true }, _avg: all, _sum: all, _min: extremes, _max: extremes }],
+    ];
+    for (const [method, args] of cases) {
+      const direct = sql.aggregate(post, method, args);
+      expect(direct, `${method} ${JSON.stringify(args)}`).toBeDefined();
+      expect(await direct, `${method} ${JSON.stringify(args)}`).toEqual(await db.post[method](args));
+    }
+    const unsupported: ['count' | 'aggregate', Record<string, any>][] = [
+      ['count', { select: { _all: true } }],
+      ['count', { take: 2 }],
+      ['aggregate', { _count: true }],
+      ['aggregate', { _avg: { status: true } }],
+      ['aggregate', { _min: { status: true } }],
+      ['aggregate', { _max: { attachments: true } }],
+      ['aggregate', { _sum: { views: { x: 1 } } }],
+      ['aggregate', { orderBy: [{ id: 'asc' }], take: 1, _count: { _all: true } }],
+      ['aggregate', { where: { attachments: null }, _count: { _all: true } }],
+      ['aggregate', {}],
+    ];
+    for (const [method, args] of unsupported) expect(sql.aggregate(post, method, args), `${method} ${JSON.stringify(args)}`).toBeUndefined();
+  });
+
   it('reports a refused update through the API as Prisma would (CONFLICT naming the field)', async () => {
     const response = await t.gql(`mutation($id: Int!) { updatePost(where: { id: $id }, data: { slug: "prisma-tips" }) { id } }`, { id: seed.posts['graphql-basics'] });
     const error = failed(response, 'CONFLICT');

@@ -1,4 +1,4 @@
-import type { Model } from '../../db/index.ts';
+import { directSqlOf, type Model } from '../../db/index.ts';
 import type { AccessContext } from './access-context.ts';
 import { applyReadPlan } from './apply-read-plan.ts';
 import { deny } from './deny.ts';
@@ -34,7 +34,9 @@ export async function aggregateRows(ctx: AccessContext, model: Model, method: 'c
   for (const field of fields) if (ctx.info.scalarNames(model).has(field)) await requireReadable(ctx, model, field);
   await checkOrdering(ctx, model, args);
   if (args.cursor && !(await cursorVisible(ctx, model, args.cursor))) return ctx.db[ctx.info.delegate(model)][method]({ ...args, where: toWhere(false, model) });
-  return ctx.db[ctx.info.delegate(model)][method]({ ...args, where });
+  const checked = { ...args, where };
+  const direct = method === 'groupBy' ? undefined : directSqlOf(ctx.db)?.aggregate(model, method, checked);
+  return direct ?? ctx.db[ctx.info.delegate(model)][method](checked);
 }
 
 /** The row a mutation returns, read through the read rules; FORBIDDEN (rolling the write back) when it may not be read. */

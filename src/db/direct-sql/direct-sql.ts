@@ -1,6 +1,7 @@
-import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { ArgType, SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { Datamodel, Model } from '../datamodel.ts';
 import { compileFind, type CompiledStatement, type FindMethod } from './compile-find.ts';
+import { compileAggregate } from './compile-aggregate.ts';
 import { compileUpdate } from './compile-update.ts';
 import { createTables } from './tables.ts';
 
@@ -13,6 +14,8 @@ export interface DirectSql {
    * nothing, and Prisma's client, run again, answers with its own error.
    */
   update(model: Model, args: Record<string, any>): Promise<Record<string, unknown> | null> | undefined;
+  /** `count({ where })` or `aggregate({ where, _count, _sum, _avg, _min, _max })`, as Prisma answers it. */
+  aggregate(model: Model, method: 'count' | 'aggregate', args?: Record<string, any>): Promise<unknown> | undefined;
 }
 
 export interface DirectSqlOptions {
@@ -48,18 +51,20 @@ export function createDirectSql(factory: SqlMigrationAwareDriverAdapterFactory, 
   };
   const watched: SqlMigrationAwareDriverAdapterFactory = Object.create(factory, { connect: { value: connect } });
 
-  const run = async (model: Model, on: SqlDriverAdapter, statement: CompiledStatement) => {
+  const query = async (model: Model, on: SqlDriverAdapter, statement: { sql: string; args: unknown[]; argTypes: ArgType[] }) => {
     const started = performance.now();
-    let result;
     try {
-      result = await on.queryRaw(statement);
+      return (await on.queryRaw(statement)).rows;
     } catch (error) {
       throw asPrismaError(error, model);
     } finally {
       options.onQuery?.({ query: statement.sql, params: JSON.stringify(statement.args), duration: performance.now() - started });
     }
+  };
+  const run = async (model: Model, on: SqlDriverAdapter, statement: CompiledStatement) => {
+    const rows = await query(model, on, statement);
     const convert = statement.fields.map((f) => tables.fromColumn(f));
-    return result.rows.map((values) => {
+    return rows.map((values) => {
       const row: Record<string, unknown> = {};
       for (let i = 0; i < statement.fields.length; i++) row[statement.fields[i]!.name] = convert[i]!(values[i]);
       return row;
@@ -76,6 +81,11 @@ export function createDirectSql(factory: SqlMigrationAwareDriverAdapterFactory, 
       const on = adapter;
       const update = on && compileUpdate(tables, model, args);
       return update ? run(model, on, update).then((rows) => rows[0] ?? null, (error) => (refusedValues(error) ? null : Promise.reject(error))) : undefined;
+    },
+    aggregate(model, method, args) {
+      const on = adapter;
+      const aggregate = on && compileAggregate(tables, model, method, args);
+      return aggregate ? query(model, on, aggregate).then((rows) => aggregate.result(rows[0]!)) : undefined;
     },
   };
   return { factory: watched, sql };
