@@ -1,13 +1,9 @@
-import type { ArgType } from '@prisma/driver-adapter-utils';
 import type { Field, Model } from '../datamodel.ts';
-import { compileWhere, Params, Unsupported, unsupported } from './compile-where.ts';
+import { compiled, compileWhere, onlyKeys, Params, unsupported, type Statement } from './compile-where.ts';
 import type { Tables } from './tables.ts';
 
 /** One aggregating SELECT and how its single row becomes Prisma's result. */
-export interface CompiledAggregate {
-  sql: string;
-  args: unknown[];
-  argTypes: ArgType[];
+export interface CompiledAggregate extends Statement {
   result(values: unknown[]): unknown;
 }
 
@@ -28,9 +24,8 @@ const toNumber = (value: unknown) => (value == null ? value : Number(value));
  * `_count: true`, other types), and Prisma's client runs it.
  */
 export function compileAggregate(tables: Tables, model: Model, method: 'count' | 'aggregate', args: Record<string, any> = {}): CompiledAggregate | undefined {
-  try {
-    const allowed = method === 'count' ? countKeys : aggregateKeys;
-    for (const key of Object.keys(args)) if (args[key] !== undefined && !allowed.has(key)) unsupported(key);
+  return compiled(() => {
+    onlyKeys(args, method === 'count' ? countKeys : aggregateKeys);
     const params = new Params();
     const alias = params.alias();
     const columns: { op: Op; key: string; convert: (value: unknown) => unknown }[] = [];
@@ -38,9 +33,8 @@ export function compileAggregate(tables: Tables, model: Model, method: 'count' |
     if (method === 'count') {
       terms.push('COUNT(*)');
       columns.push({ op: '_count', key: '_all', convert: toNumber });
-    }
-    for (const op of Object.keys(functions) as Op[]) {
-      if (method === 'count' || args[op] === undefined) continue;
+    } else for (const op of Object.keys(functions) as Op[]) {
+      if (args[op] === undefined) continue;
       const chosen = args[op];
       if (!chosen || typeof chosen !== 'object') unsupported(`${op}: ${chosen}`);
       for (const [key, on] of Object.entries(chosen as Record<string, unknown>)) {
@@ -69,10 +63,7 @@ export function compileAggregate(tables: Tables, model: Model, method: 'count' |
       return out;
     };
     return { sql, args: params.args, argTypes: params.argTypes, result };
-  } catch (error) {
-    if (error instanceof Unsupported) return undefined;
-    throw error;
-  }
+  });
 }
 
 function aggregable(tables: Tables, op: Op, field: Field): boolean {

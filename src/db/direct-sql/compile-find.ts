@@ -1,15 +1,11 @@
-import type { ArgType } from '@prisma/driver-adapter-utils';
 import type { Field, Model } from '../datamodel.ts';
-import { compileWhere, Params, Unsupported, unsupported } from './compile-where.ts';
+import { compiled, compileWhere, onlyKeys, Params, unsupported, type Statement } from './compile-where.ts';
 import type { Tables } from './tables.ts';
 
 export type FindMethod = 'findMany' | 'findFirst' | 'findUnique';
 
 /** One statement (a find's SELECT, an update's UPDATE … RETURNING), and the fields its result columns hold, in order. */
-export interface CompiledStatement {
-  sql: string;
-  args: unknown[];
-  argTypes: ArgType[];
+export interface CompiledStatement extends Statement {
   fields: Field[];
 }
 
@@ -22,8 +18,8 @@ const findKeys = new Set(['where', 'select', 'omit', 'orderBy', 'take', 'skip'])
  * `compileWhere` takes. Undefined otherwise, and Prisma's client runs the find as it is.
  */
 export function compileFind(tables: Tables, model: Model, method: FindMethod, args: Record<string, any> = {}): CompiledStatement | undefined {
-  try {
-    for (const key of Object.keys(args)) if (args[key] !== undefined && !findKeys.has(key)) unsupported(key);
+  return compiled(() => {
+    onlyKeys(args, findKeys);
     const where = args.where ?? {};
     if (method === 'findUnique' && !tables.hasUniqueKey(model, where)) unsupported('findUnique without a unique key');
     const params = new Params();
@@ -39,10 +35,7 @@ export function compileFind(tables: Tables, model: Model, method: FindMethod, ar
     if (take != null) sql += ` LIMIT ${count(take)}`;
     if (args.skip) sql += ` OFFSET ${count(args.skip)}`;
     return { sql, args: params.args, argTypes: params.argTypes, fields };
-  } catch (error) {
-    if (error instanceof Unsupported) return undefined;
-    throw error;
-  }
+  });
 }
 
 const count = (value: unknown) => (Number.isSafeInteger(value) && (value as number) >= 0 ? (value as number) : unsupported('take/skip'));

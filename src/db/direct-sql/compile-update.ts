@@ -1,6 +1,6 @@
 import type { Model } from '../datamodel.ts';
 import { selectedFields, type CompiledStatement } from './compile-find.ts';
-import { compileWhere, Params, Unsupported, unsupported } from './compile-where.ts';
+import { compiled, compileWhere, onlyKeys, param, Params, unsupported } from './compile-where.ts';
 import type { Tables } from './tables.ts';
 
 const updateKeys = new Set(['where', 'select', 'data']);
@@ -12,8 +12,8 @@ const updateKeys = new Set(['where', 'select', 'data']);
  * are set to now, as Prisma's client sets them. Undefined otherwise, and Prisma's client runs it.
  */
 export function compileUpdate(tables: Tables, model: Model, args: Record<string, any>): CompiledStatement | undefined {
-  try {
-    for (const key of Object.keys(args)) if (args[key] !== undefined && !updateKeys.has(key)) unsupported(key);
+  return compiled(() => {
+    onlyKeys(args, updateKeys);
     const where = args.where ?? {};
     if (!tables.hasUniqueKey(model, where)) unsupported('update without a unique key');
     const params = new Params();
@@ -24,10 +24,7 @@ export function compileUpdate(tables: Tables, model: Model, args: Record<string,
     const returning = fields.map((f) => `${alias}.${tables.column(f)}`).join(', ');
     const sql = `UPDATE ${tables.table(model)} AS ${alias} SET ${assignments} WHERE ${condition} RETURNING ${returning}`;
     return { sql, args: params.args, argTypes: params.argTypes, fields };
-  } catch (error) {
-    if (error instanceof Unsupported) return undefined;
-    throw error;
-  }
+  });
 }
 
 /** `"col" = $n, …` for the data and the `@updatedAt` columns it leaves out. */
@@ -46,9 +43,9 @@ function assign(tables: Tables, model: Model, data: unknown, params: Params): st
     const field = tables.field(model, name);
     const type = field && field.kind !== 'object' ? tables.argType(field) : undefined;
     if (!field || !type) return unsupported(`data ${name}`);
-    if (value === null ? field.isRequired : !tables.accepts(field, value)) return unsupported(`${name} value`);
+    if (value === null && field.isRequired) return unsupported(`${name}: null`);
     // The column (no alias: PostgreSQL's SET names columns of the updated table).
-    return `${tables.column(field)} = ${params.add(type.scalarType === 'bigint' && value !== null ? String(value) : value, type)}`;
+    return `${tables.column(field)} = ${value === null ? params.add(null, type) : param(tables, field, value, params)}`;
   }).join(', ');
 }
 

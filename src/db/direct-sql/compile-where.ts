@@ -3,10 +3,32 @@ import type { Field, Model } from '../datamodel.ts';
 import type { Tables } from './tables.ts';
 
 /** Thrown while compiling when Prisma's client must answer instead (a construct not compiled here). */
-export class Unsupported extends Error {}
+class Unsupported extends Error {}
 export const unsupported = (what: string): never => {
   throw new Unsupported(what);
 };
+
+/** A statement for the driver adapter's `queryRaw`. */
+export interface Statement {
+  sql: string;
+  args: unknown[];
+  argTypes: ArgType[];
+}
+
+/** `compile()`'s statement, or undefined where it threw `Unsupported` (Prisma's client answers instead). */
+export function compiled<T extends Statement>(compile: () => T): T | undefined {
+  try {
+    return compile();
+  } catch (error) {
+    if (error instanceof Unsupported) return undefined;
+    throw error;
+  }
+}
+
+/** Refuses (as `Unsupported`) an argument of Prisma's other than `keys`. */
+export function onlyKeys(args: Record<string, unknown>, keys: Set<string>): void {
+  for (const key of Object.keys(args)) if (args[key] !== undefined && !keys.has(key)) unsupported(key);
+}
 
 /** A statement's parameters, numbered as PostgreSQL's `$n`, and its table aliases. */
 export class Params {
@@ -118,7 +140,7 @@ function scalarFilter(tables: Tables, model: Model, alias: string, field: Field,
 const isFilterObject = (value: unknown) => value !== null && typeof value === 'object' && !(value instanceof Date) && !Array.isArray(value);
 
 /** A value as a parameter of the field's type; a value Prisma would refuse is left to Prisma. */
-function param(tables: Tables, field: Field, value: unknown, params: Params, arity: 'scalar' | 'list' = 'scalar'): string {
+export function param(tables: Tables, field: Field, value: unknown, params: Params, arity: 'scalar' | 'list' = 'scalar'): string {
   const values = arity === 'list' ? (value as unknown[]) : [value];
   const type = tables.argType(field) ?? unsupported(`${field.name}: ${field.type}`);
   if (!values.every((v) => tables.accepts(field, v))) unsupported(`${field.name} value`);

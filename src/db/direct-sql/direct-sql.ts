@@ -1,8 +1,9 @@
-import type { ArgType, SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { Datamodel, Model } from '../datamodel.ts';
 import { compileFind, type CompiledStatement, type FindMethod } from './compile-find.ts';
 import { compileAggregate } from './compile-aggregate.ts';
 import { compileUpdate } from './compile-update.ts';
+import type { Statement } from './compile-where.ts';
 import { createTables } from './tables.ts';
 
 /** Runs a find or an update as one SQL statement on the client's driver adapter; undefined where Prisma must. */
@@ -51,7 +52,7 @@ export function createDirectSql(factory: SqlMigrationAwareDriverAdapterFactory, 
   };
   const watched: SqlMigrationAwareDriverAdapterFactory = Object.create(factory, { connect: { value: connect } });
 
-  const query = async (model: Model, on: SqlDriverAdapter, statement: { sql: string; args: unknown[]; argTypes: ArgType[] }) => {
+  const query = async (model: Model, on: SqlDriverAdapter, statement: Statement) => {
     const started = performance.now();
     try {
       return (await on.queryRaw(statement)).rows;
