@@ -125,7 +125,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const unruled = unruledModelsWarning(rules);
   if (unruled && options.access !== 'trusted') warn(unruled);
   if (config.syncSchema === 'push') await pushSchema({ databaseUrl: config.databaseUrl, schemaPath: generated.schemaPath });
-  const db = createDb({ databaseUrl: config.databaseUrl, generated, poolSize: config.dbPoolSize, statementTimeoutMs: config.limits.requestTimeoutMs, onQuery });
+  const db = createDb({
+    databaseUrl: config.databaseUrl,
+    generated,
+    poolSize: config.dbPoolSize,
+    statementTimeoutMs: config.limits.requestTimeoutMs,
+    preparedStatements: config.dbPreparedStatements,
+    onQuery,
+  });
   const bus = options.bus ?? createEventBus({ redisUrl: config.redisUrl, channelPrefix: config.redisPrefix, logError });
   const realtime = createRealtime({
     bus,

@@ -34,6 +34,8 @@ export interface Config extends AuthConfig, RealtimeConfig {
   maxBodyBytes: number;
   /** `CAIRN_DB_POOL_SIZE`: PostgreSQL connections per instance. @default 10 */
   dbPoolSize: number;
+  /** `CAIRN_DB_PREPARED_STATEMENTS`: distinct SQL texts each PostgreSQL connection keeps prepared; 0: none. @default 1000 */
+  dbPreparedStatements: number;
   /** `CAIRN_GRAPHIQL`: serve GraphiQL at /graphql. @default true outside production */
   graphiql: boolean;
   /**
@@ -96,6 +98,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     maxPageSize: integer('CAIRN_MAX_PAGE_SIZE', env.CAIRN_MAX_PAGE_SIZE, 100, 1, 10_000),
     maxBodyBytes: integer('CAIRN_MAX_BODY_BYTES', env.CAIRN_MAX_BODY_BYTES, 25_000_000, 1, 2 ** 31),
     dbPoolSize: integer('CAIRN_DB_POOL_SIZE', env.CAIRN_DB_POOL_SIZE, 10, 1, 1000),
+    dbPreparedStatements: integer('CAIRN_DB_PREPARED_STATEMENTS', env.CAIRN_DB_PREPARED_STATEMENTS, 1000, 0, 100_000),
     graphiql: boolean('CAIRN_GRAPHIQL', env.CAIRN_GRAPHIQL, mode !== 'production'),
     httpFastPath: boolean('CAIRN_HTTP_FAST_PATH', env.CAIRN_HTTP_FAST_PATH, true),
     adminRole: env.CAIRN_ADMIN_ROLE || 'admin',

@@ -19,6 +19,8 @@ export interface DbOptions {
    * Prisma takes no AbortSignal. Absent or 0: none.
    */
   statementTimeoutMs?: number;
+  /** PostgreSQL: distinct SQL texts each pooled connection keeps prepared. @default 0 (none) */
+  preparedStatements?: number;
   /** Receives every SQL statement Prisma sends (tests count them to catch N+1). */
   onQuery?: (event: QueryEvent) => void;
 }
@@ -28,7 +30,11 @@ export interface DbOptions {
  * SQL (direct-sql/), which runs the common finds and updates as one statement on the same adapter.
  */
 export function createDb(options: DbOptions): DbClient {
-  let adapter = createAdapter(options.databaseUrl, { poolSize: options.poolSize, statementTimeoutMs: options.statementTimeoutMs });
+  let adapter = createAdapter(options.databaseUrl, {
+    poolSize: options.poolSize,
+    statementTimeoutMs: options.statementTimeoutMs,
+    preparedStatements: options.preparedStatements,
+  });
   let direct: ReturnType<typeof createDirectSql> | undefined;
   if (providerOf(options.databaseUrl) === 'postgresql') {
     const schema = new URL(options.databaseUrl).searchParams.get('schema') ?? undefined;

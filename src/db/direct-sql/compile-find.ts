@@ -31,13 +31,15 @@ export function compileFind(tables: Tables, model: Model, method: FindMethod, ar
     if (condition !== 'TRUE') sql += ` WHERE ${condition}`;
     const order = orderBy(tables, model, alias, args.orderBy);
     if (order) sql += ` ORDER BY ${order}`;
-    const take = method === 'findMany' ? args.take : 1;
-    if (take != null) sql += ` LIMIT ${count(take)}`;
-    if (args.skip) sql += ` OFFSET ${count(args.skip)}`;
+    // Page sizes and offsets are parameters, so one text serves every page (statement-names.ts).
+    if (method !== 'findMany') sql += ' LIMIT 1';
+    else if (args.take != null) sql += ` LIMIT ${params.add(count(args.take), bigintArg)}`;
+    if (args.skip) sql += ` OFFSET ${params.add(count(args.skip), bigintArg)}`;
     return { sql, args: params.args, argTypes: params.argTypes, fields };
   });
 }
 
+const bigintArg = { scalarType: 'bigint', arity: 'scalar' } as const;
 const count = (value: unknown) => (Number.isSafeInteger(value) && (value as number) >= 0 ? (value as number) : unsupported('take/skip'));
 
 /** The columns a `select` (scalars only) or `omit` names, in order. */
