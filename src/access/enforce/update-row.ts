@@ -61,12 +61,11 @@ export async function updateRow(ctx: AccessContext, model: Model, where: Where, 
  * are constant for this viewer, settled by the written values, or read none of the columns the
  * update writes, so they hold afterwards exactly when they hold for the row as it is, and ride in
  * the UPDATE's WHERE with the update and field rules. The returned row is read through the read
- * rules in the same statement. A model whose changes are captured first has its before-image
- * read, with the rules (a row they exclude is refused there, nothing written), and its change
- * goes out as the UPDATE commits on its own — unless an observer acts inside the transaction
- * (beforeWrite, or beforeCommit outside one). Returns undefined when the write needs `updateRow`
- * in a transaction, and also when no row matched: nothing was written, and `updateRow` then
- * tells NOT_FOUND from FORBIDDEN.
+ * rules in the same statement. A model whose changes are captured gets its before-image from
+ * the same statement (updateCapturedRow), and its change goes out as the UPDATE commits on its
+ * own — unless an observer acts inside the transaction (beforeWrite, or beforeCommit outside
+ * one). Returns undefined when the write needs `updateRow` in a transaction, and also when no row
+ * matched: nothing was written, and `updateRow` then tells NOT_FOUND from FORBIDDEN.
  */
 export async function updateRowDirectly(ctx: AccessContext, model: Model, args: Row): Promise<unknown> {
   const { scalars, relations } = splitData(ctx, model, args.data);
@@ -84,32 +83,54 @@ export async function updateRowDirectly(ctx: AccessContext, model: Model, args: 
   const checkAfter = settled ? true : unchangedBy(ctx, model, afterRule!.op, written);
   if (readAfter === undefined || checkAfter === undefined) return undefined;
   const fields = Object.keys(scalars).map((f): [string, Filter] => [f, ctx.rules.field(model.name, f, 'update')]);
-  const before = captured ? await locateRow(ctx, model, args.where, 'update', { fields: fields.filter(([, r]) => r !== true) }) : undefined;
+  const filters = [rule, ...fields.map(([, r]) => r), readAfter, checkAfter];
+  if (captured) {
+    const fieldRules = fields.filter(([, r]) => r !== true);
+    return updateCapturedRow(ctx, model, args, scalars, filters, () => locateRow(ctx, model, args.where, 'update', { fields: fieldRules }));
+  }
   await checkForeignKeys(ctx, model, scalars);
-  const key = before ? ctx.info.uniqueWhere(model, before) : rewriteWhere(ctx, model, args.where);
-  const where = narrow(model, key, rule, ...fields.map(([, r]) => r), readAfter, checkAfter);
-  // A captured row's UPDATE returns every column too (the after-image); otherwise only the selection.
   const { select, include, omit } = args;
-  const returning = before && (await planReturning(ctx, model, args));
-  const planned = returning ? undefined : await planRead(ctx, model, { select, include, omit }, { unique: true });
-  const update = { ...(returning ? { select: returning.select } : planned!.args), where, data: scalars };
-  let row: Row | null;
-  try {
-    row = await (directSqlOf(ctx.db)?.update(model, update) ?? ctx.db[ctx.info.delegate(model)].update(update));
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'P2025') throw error;
-    row = null;
-  }
-  // No row matched (or, for a captured model, the row changed after its before-image), or the
-  // direct statement's values were refused: the transaction decides, with Prisma's own errors.
+  const planned = await planRead(ctx, model, { select, include, omit }, { unique: true });
+  const row = await updateMatched(ctx, model, { ...planned.args, where: narrow(model, rewriteWhere(ctx, model, args.where), ...filters), data: scalars });
+  // No row matched, or the direct statement's values were refused: the transaction decides, with Prisma's own errors.
   if (!row) return undefined;
-  if (!returning) {
-    await applyReadPlan(ctx, planned!.plan, row);
-    return row;
+  await applyReadPlan(ctx, planned.plan, row);
+  return row;
+}
+
+/**
+ * updateRowDirectly for a model whose changes are captured: its UPDATE returns every column (the
+ * after-image), and the before-image comes from the same statement where direct SQL compiles it
+ * (else from `locate`, a SELECT ahead of it). `filters` are evaluated on the row as it was.
+ */
+async function updateCapturedRow(ctx: AccessContext, model: Model, args: Row, scalars: Row, filters: Filter[], locate: () => Promise<Row>): Promise<unknown> {
+  await checkForeignKeys(ctx, model, scalars);
+  const returning = await planReturning(ctx, model, args);
+  const update = { select: returning.select, data: scalars };
+  const where = (key: Where | undefined) => narrow(model, key, ...filters);
+  const merged = directSqlOf(ctx.db)?.updateReturningBefore(model, { ...update, where: where(rewriteWhere(ctx, model, args.where)) });
+  let before: Row;
+  let row: Row | null;
+  if (merged) ({ before, after: row } = (await merged) ?? { before: {}, after: null });
+  else {
+    before = await locate();
+    row = await updateMatched(ctx, model, { ...update, where: where(ctx.info.uniqueWhere(model, before)) });
   }
-  recordCommitted(ctx, model, 'updated', before!, columnsOf(ctx, model, row));
+  // No row matched (or it changed after a before-image read ahead), or the values were refused: the transaction decides.
+  if (!row) return undefined;
+  recordCommitted(ctx, model, 'updated', before, columnsOf(ctx, model, row));
   // Readable: the WHERE said so.
   return returning.finish(row, true);
+}
+
+/** The row `update` wrote (direct SQL where it compiles), or null when no row matched or the values were refused. */
+async function updateMatched(ctx: AccessContext, model: Model, update: Row): Promise<Row | null> {
+  try {
+    return await (directSqlOf(ctx.db)?.update(model, update) ?? ctx.db[ctx.info.delegate(model)].update(update));
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'P2025') throw error;
+    return null;
+  }
 }
 
 /** Deletes the row `where` names if the viewer may delete it (`located`: already found so, with its columns); returns the row as it was. */

@@ -1,4 +1,4 @@
-import type { Model } from '../datamodel.ts';
+import { primaryKeyFields, type Field, type Model } from '../datamodel.ts';
 import { selectedFields, type CompiledStatement } from './compile-find.ts';
 import { compiled, compileWhere, onlyKeys, param, Params, unsupported } from './compile-where.ts';
 import type { Tables } from './tables.ts';
@@ -10,8 +10,13 @@ const updateKeys = new Set(['where', 'select', 'data']);
  * `compileWhere` takes, a scalar `select`, and `data` setting scalar columns to values (plain or
  * `{ set }`; no `increment` and the like, no relations). `@updatedAt` columns the data leaves out
  * are set to now, as Prisma's client sets them. Undefined otherwise, and Prisma's client runs it.
+ *
+ * `returnBefore`: the row as it was comes back too, ahead of the selection (`before` counts its
+ * columns). The `where` then picks the row in `FROM (SELECT … FOR UPDATE)`, which locks it and
+ * hands its columns to RETURNING: the before-image a change event needs, in the statement that
+ * writes, not in a SELECT ahead of it.
  */
-export function compileUpdate(tables: Tables, model: Model, args: Record<string, any>): CompiledStatement | undefined {
+export function compileUpdate(tables: Tables, model: Model, args: Record<string, any>, returnBefore = false): UpdateStatement | undefined {
   return compiled(() => {
     onlyKeys(args, updateKeys);
     const where = args.where ?? {};
@@ -19,12 +24,28 @@ export function compileUpdate(tables: Tables, model: Model, args: Record<string,
     const params = new Params();
     const alias = params.alias();
     const assignments = assign(tables, model, args.data, params);
-    const fields = selectedFields(tables, model, args.select, undefined);
-    const condition = compileWhere(tables, model, alias, where, params);
-    const returning = fields.map((f) => `${alias}.${tables.column(f)}`).join(', ');
-    const sql = `UPDATE ${tables.table(model)} AS ${alias} SET ${assignments} WHERE ${condition} RETURNING ${returning}`;
-    return { sql, args: params.args, argTypes: params.argTypes, fields };
+    const after = selectedFields(tables, model, args.select, undefined);
+    const returned = (from: string, fields: Field[]) => fields.map((f) => `${from}.${tables.column(f)}`);
+    const table = tables.table(model);
+    let sql = `UPDATE ${table} AS ${alias} SET ${assignments}`;
+    let before: Field[] = [];
+    if (!returnBefore) sql += ` WHERE ${compileWhere(tables, model, alias, where, params)} RETURNING ${returned(alias, after).join(', ')}`;
+    else {
+      before = selectedFields(tables, model, undefined, undefined);
+      const [inner, old] = [params.alias(), params.alias()];
+      const keys = primaryKeyFields(model).map((name) => tables.field(model, name)!);
+      if (!keys.length) unsupported('no primary key');
+      const locked = `SELECT ${returned(inner, before).join(', ')} FROM ${table} AS ${inner} WHERE ${compileWhere(tables, model, inner, where, params)} FOR UPDATE`;
+      const join = keys.map((k) => `${alias}.${tables.column(k)} = ${old}.${tables.column(k)}`).join(' AND ');
+      sql += ` FROM (${locked}) AS ${old} WHERE ${join} RETURNING ${[...returned(old, before), ...returned(alias, after)].join(', ')}`;
+    }
+    return { sql, args: params.args, argTypes: params.argTypes, fields: [...before, ...after], before: before.length };
   });
+}
+
+/** An UPDATE's statement: its first `before` result columns are the row as it was (`returnBefore`). */
+export interface UpdateStatement extends CompiledStatement {
+  before: number;
 }
 
 /** `"col" = $n, …` for the data and the `@updatedAt` columns it leaves out. */

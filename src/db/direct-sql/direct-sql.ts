@@ -1,8 +1,8 @@
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import type { Datamodel, Model } from '../datamodel.ts';
+import type { Datamodel, Field, Model } from '../datamodel.ts';
 import { compileFind, type CompiledStatement, type FindMethod } from './compile-find.ts';
 import { compileAggregate } from './compile-aggregate.ts';
-import { compileUpdate } from './compile-update.ts';
+import { compileUpdate, type UpdateStatement } from './compile-update.ts';
 import type { Statement } from './compile-where.ts';
 import { createTables } from './tables.ts';
 
@@ -15,6 +15,8 @@ export interface DirectSql {
    * nothing, and Prisma's client, run again, answers with its own error.
    */
   update(model: Model, args: Record<string, any>): Promise<Record<string, unknown> | null> | undefined;
+  /** `update`, and the row as it was before (every column), from the same statement. */
+  updateReturningBefore(model: Model, args: Record<string, any>): Promise<{ before: Record<string, unknown>; after: Record<string, unknown> } | null> | undefined;
   /** `count({ where })` or `aggregate({ where, _count, _sum, _avg, _min, _max })`, as Prisma answers it. */
   aggregate(model: Model, method: 'count' | 'aggregate', args?: Record<string, any>): Promise<unknown> | undefined;
 }
@@ -62,15 +64,17 @@ export function createDirectSql(factory: SqlMigrationAwareDriverAdapterFactory, 
       options.onQuery?.({ query: statement.sql, params: JSON.stringify(statement.args), duration: performance.now() - started });
     }
   };
-  const run = async (model: Model, on: SqlDriverAdapter, statement: CompiledStatement) => {
-    const rows = await query(model, on, statement);
-    const convert = statement.fields.map((f) => tables.fromColumn(f));
-    return rows.map((values) => {
-      const row: Record<string, unknown> = {};
-      for (let i = 0; i < statement.fields.length; i++) row[statement.fields[i]!.name] = convert[i]!(values[i]);
-      return row;
-    });
+  /** Result columns `from`…`to` of a row as Prisma's values, by field name. */
+  const toRow = (fields: Field[], values: unknown[], from = 0, to = fields.length) => {
+    const row: Record<string, unknown> = {};
+    for (let i = from; i < to; i++) row[fields[i]!.name] = tables.fromColumn(fields[i]!)(values[i]);
+    return row;
   };
+  const run = async (model: Model, on: SqlDriverAdapter, statement: CompiledStatement) =>
+    (await query(model, on, statement)).map((values) => toRow(statement.fields, values));
+  /** An UPDATE's one row (its values, unconverted), or null when none matched or the database refused the values. */
+  const write = (model: Model, on: SqlDriverAdapter, statement: UpdateStatement) =>
+    query(model, on, statement).then((rows) => rows[0] ?? null, (error) => (refusedValues(error) ? null : Promise.reject(error)));
 
   const sql: DirectSql = {
     find(model, method, args) {
@@ -81,7 +85,14 @@ export function createDirectSql(factory: SqlMigrationAwareDriverAdapterFactory, 
     update(model, args) {
       const on = adapter;
       const update = on && compileUpdate(tables, model, args);
-      return update ? run(model, on, update).then((rows) => rows[0] ?? null, (error) => (refusedValues(error) ? null : Promise.reject(error))) : undefined;
+      return update ? write(model, on, update).then((values) => values && toRow(update.fields, values)) : undefined;
+    },
+    updateReturningBefore(model, args) {
+      const on = adapter;
+      const update = on && compileUpdate(tables, model, args, true);
+      if (!update) return undefined;
+      const { fields, before } = update;
+      return write(model, on, update).then((values) => values && { before: toRow(fields, values, 0, before), after: toRow(fields, values, before) });
     },
     aggregate(model, method, args) {
       const on = adapter;
