@@ -38,7 +38,8 @@ export async function createManyRows(ctx: AccessContext, model: Model, data: Row
   // Change capture takes every column of every row from the same statement.
   const rows: Row[] = await delegate.createManyAndReturn({ ...args, select: tracked ? ctx.info.scalarSelect(model) : ctx.info.keySelect(model) });
   for (const row of rows) recordChange(ctx, model, 'created', null, row);
-  await requireAll(ctx, model, rows, rule, 'create');
+  // Rows the data already decided (as createRow does) need no check after the insert.
+  if (verdicts.includes(undefined)) await requireAll(ctx, model, rows, rule, 'create');
   for (const [field, filter] of undecidedFields) {
     // Rows come back in insert order; skipped duplicates break that, so then every row is checked.
     const written = options.skipDuplicates ? rows : rows.filter((_, i) => field in (data[i] ?? {}));
