@@ -97,8 +97,13 @@ export function recordChange(ctx: AccessContext, model: Model, kind: ChangeKind,
  * its own (no transaction open), straight to the afterCommit observers.
  */
 export function recordCommitted(ctx: AccessContext, model: Model, kind: ChangeKind, before: Row | null, after: Row | null): void {
-  if (ctx.changes) recordChange(ctx, model, kind, before, after);
-  else if (ctx.capture.tracks(model)) afterCommit(ctx.capture.observers, [changeEvent(ctx, model, kind, before, after)], ctx.report);
+  recordAllCommitted(ctx, [[model, kind, before, after]]);
+}
+
+/** recordCommitted for the rows one statement changed, which reach the observers as one batch. */
+export function recordAllCommitted(ctx: AccessContext, changes: [Model, ChangeKind, Row | null, Row | null][]): void {
+  if (ctx.changes) for (const change of changes) recordChange(ctx, ...change);
+  else afterCommit(ctx.capture.observers, changes.filter(([model]) => ctx.capture.tracks(model)).map((change) => changeEvent(ctx, ...change)), ctx.report);
 }
 
 const changeEvent = (ctx: AccessContext, model: Model, kind: ChangeKind, before: Row | null, after: Row | null): ChangeEvent => ({

@@ -1,6 +1,7 @@
 import type { Model } from '../../db/index.ts';
 import type { AccessContext } from './access-context.ts';
 import { runInSavepoint, runInTransaction } from './change-capture.ts';
+import { createRowAtOnce } from './create-at-once.ts';
 import { createRow } from './create-row.ts';
 import { deny } from './deny.ts';
 import { locateRow } from './locate-row.ts';
@@ -53,7 +54,9 @@ export class PolicyDelegate {
 
   create(args: Args = {}) {
     const { model } = this;
-    return this.#write(() => this.#inTransaction((tx) => writeReturning(tx, model, args, args.data, (returning) => createRow(tx, model, args.data, undefined, returning))));
+    const inTransaction = () => this.#inTransaction((tx) => writeReturning(tx, model, args, args.data, (returning) => createRow(tx, model, args.data, undefined, returning)));
+    // One Prisma create, nested creates and all, when the data settles every rule (createRowAtOnce says when).
+    return this.#write(async () => (await createRowAtOnce(this.ctx, model, args)) ?? inTransaction());
   }
   update(args: Args = {}) {
     return this.#write(async () => {

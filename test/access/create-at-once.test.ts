@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { createAccessPolicy, resolveRules, type AccessClient } from '../../src/access/index.ts';
+import type { ChangeEvent } from '../../src/events/index.ts';
+import { loadGenerated } from '../../src/db/index.ts';
+import { createTestApp, dataStatements, describeEachProvider, type TestApp } from '../support/test-app.ts';
+import { allowAll } from '../support/allow-all.ts';
+import { fixtures } from '../support/fixtures.ts';
+import { blogScene, type BlogScene } from './blog-fixture.ts';
+
+/**
+ * A create whose data settles every rule runs as one Prisma create, nested creates included,
+ * without Cairn's interactive transaction (createRowAtOnce); anything else takes the transaction.
+ * Either way: the rules hold, a failure leaves no row and no event, every created row is an event.
+ */
+describeEachProvider('access rules: a create its data settles', (provider) => {
+  let t: TestApp;
+  let s: BlogScene;
+  let bob: AccessClient;
+  let trusting: AccessClient;
+  const committed: ChangeEvent[][] = [];
+  beforeAll(async () => {
+    t = await createTestApp('blog', provider);
+    s = await blogScene(t);
+    const rules = resolveRules((await loadGenerated(fixtures.blog.generated, provider)).datamodel);
+    const observers = [{ models: ['Post', 'Comment'], afterCommit: (changes: readonly ChangeEvent[]) => void committed.push([...changes]) }];
+    bob = createAccessPolicy({ rules, observers }).clientFor(t.app.db, { id: s.users.bob.id, roles: ['user'] });
+    // Every rule `true`, so any data settles them and the database alone can refuse a row.
+    const open = resolveRules(allowAll((await loadGenerated(fixtures.blog.generated, provider)).datamodel));
+    trusting = createAccessPolicy({ rules: open, observers }).clientFor(t.app.db, { id: s.users.bob.id, roles: ['user'] });
+  });
+  afterAll(() => t.close());
+  beforeEach(() => {
+    committed.splice(0);
+    t.resetQueries();
+  });
+
+  const inserts = (table: string) => dataStatements(t.queries).filter((q) => new RegExp(`^\\s*INSERT INTO \\S*${table}\\b`, 'i').test(q));
+  const nested = (slug: string, authors: number[]) => ({
+    data: { title: slug, slug, status: 'PUBLISHED', authorId: s.users.bob.id, comments: { create: authors.map((authorId, i) => ({ body: `c${i}`, authorId })) } },
+    select: { slug: true, comments: { select: { body: true }, orderBy: { id: 'asc' } } },
+  });
+
+  it('is one Prisma create with its nested creates: the children in one INSERT, every row an event of one batch', async () => {
+    const created = await bob.post.create(nested('at-once', [s.users.bob.id, s.users.bob.id]));
+    expect(created).toEqual({ slug: 'at-once', comments: [{ body: 'c0' }, { body: 'c1' }] });
+    expect(inserts('Comment')).toHaveLength(1);
+    expect(committed).toHaveLength(1);
+    expect(committed[0]!.map((e) => [e.model, e.kind, e.after!.slug ?? e.after!.body])).toEqual([
+      ['Post', 'created', 'at-once'],
+      ['Comment', 'created', 'c0'],
+      ['Comment', 'created', 'c1'],
+    ]);
+    // After-images are every column of the row, as from the transactional path.
+    expect(Object.keys(committed[0]![1]!.after!).sort()).toEqual(['authorId', 'body', 'createdAt', 'id', 'parentId', 'postId']);
+  });
+
+  it('a plain create is its INSERT … RETURNING alone: no transaction, no read-back', async () => {
+    expect(await bob.post.create({ data: { title: 'p', slug: 'plain', status: 'PUBLISHED', authorId: s.users.bob.id }, select: { slug: true } })).toEqual({ slug: 'plain' });
+    expect(t.queries.map((q) => q.trim().split(/\s/)[0])).toEqual(['INSERT']);
+    expect(committed.map((batch) => batch.map((e) => e.model))).toEqual([['Post']]);
+  });
+
+  it('a row its data does not settle takes the transaction: a comment in alice\'s name is FORBIDDEN, nothing written', async () => {
+    await expect(bob.post.create(nested('forged', [s.users.bob.id, s.users.alice.id]))).rejects.toMatchObject({ message: 'Access denied by rule Comment.create' });
+    expect(t.queries).toContain('ROLLBACK');
+    expect(await t.app.db.post.findUnique({ where: { slug: 'forged' } })).toBeNull();
+    expect(committed).toEqual([]);
+  });
+
+  it('a statement the database refuses half-way leaves no row and no event', async () => {
+    // The second comment's author does not exist: its foreign key fails after the post's INSERT.
+    await expect(trusting.post.create(nested('dangling', [s.users.bob.id, 999_999]))).rejects.toMatchObject({ code: 'P2003' });
+    expect(inserts('Post')).toHaveLength(1);
+    // A duplicate slug: the post's own INSERT fails, its comments are never written.
+    await expect(bob.post.create(nested('at-once-dup', [s.users.bob.id]))).resolves.toBeTruthy();
+    committed.splice(0);
+    await expect(bob.post.create(nested('at-once-dup', [s.users.bob.id]))).rejects.toMatchObject({ code: 'P2002' });
+    expect(await t.app.db.post.findUnique({ where: { slug: 'dangling' } })).toBeNull();
+    expect(await t.app.db.comment.count({ where: { post: { slug: 'at-once-dup' } } })).toBe(1);
+    expect(committed).toEqual([]);
+  });
+});
