@@ -40,10 +40,11 @@ describeEachProvider('access rules: a create its data settles', (provider) => {
     select: { slug: true, comments: { select: { body: true }, orderBy: { id: 'asc' } } },
   });
 
-  it('is one Prisma create with its nested creates: the children in one INSERT, every row an event of one batch', async () => {
+  it('is one Prisma create with its nested creates on PostgreSQL: the children in one INSERT, every row an event of one batch', async () => {
     const created = await bob.post.create(nested('at-once', [s.users.bob.id, s.users.bob.id]));
     expect(created).toEqual({ slug: 'at-once', comments: [{ body: 'c0' }, { body: 'c1' }] });
-    expect(inserts('Comment')).toHaveLength(1);
+    // SQLite keeps the transactional path for nested rows (an INSERT per row, fewer statements there).
+    expect(inserts('Comment')).toHaveLength(provider === 'postgresql' ? 1 : 2);
     expect(committed).toHaveLength(1);
     expect(committed[0]!.map((e) => [e.model, e.kind, e.after!.slug ?? e.after!.body])).toEqual([
       ['Post', 'created', 'at-once'],

@@ -13,7 +13,7 @@ import { columnsOf, splitData, staticDefaults, toArray } from './write-helpers.t
  * with its nested creates (which Prisma inserts in one transaction of its own) instead of a
  * statement per row. Every row's create and field rules are decided by its values, the new row
  * is readable by them too, no observer acts in the transaction (`beforeWrite`, `beforeCommit`),
- * and nested operations are only `create`s of rows of scalars tied by the relation's foreign key.
+ * and nested operations (on PostgreSQL) are only `create`s of scalar rows tied by a foreign key.
  * Every column of every created row becomes a change event once it commits. Answers the caller's
  * selection (from the INSERT's RETURNING when nothing is nested, else read back), or undefined
  * where any of that does not hold (createRow, in a transaction, then writes).
@@ -23,6 +23,9 @@ export async function createRowAtOnce(ctx: AccessContext, model: Model, args: Ro
   if (ctx.inTransaction) return undefined;
   const root = settled(ctx, model, data);
   if (!root || ctx.rules.evaluate(model.name, 'read', root.known) !== true) return undefined;
+  // SQLite's nested create reads each relation's rows back in a statement of its own: more
+  // statements than the transactional path sends, so nested rows take that path there.
+  if (root.relations.length && ctx.info.datamodel.provider !== 'postgresql') return undefined;
   const children: [RelationInfo, Row[]][] = [];
   for (const [relation, ops] of root.relations) {
     const rows = relation.kind === 'inverse' && Object.keys(ops).join() === 'create' ? toArray(ops.create as Row | Row[]) : [];
