@@ -109,18 +109,17 @@ async function updateCapturedRow(ctx: AccessContext, model: Model, args: Row, sc
   const update = { select: returning.select, data: scalars };
   const where = (key: Where | undefined) => narrow(model, key, ...filters);
   const merged = directSqlOf(ctx.db)?.updateReturningBefore(model, { ...update, where: where(rewriteWhere(ctx, model, args.where)) });
-  let before: Row;
-  let row: Row | null;
-  if (merged) ({ before, after: row } = (await merged) ?? { before: {}, after: null });
+  let written: { before: Row; after: Row | null } | null;
+  if (merged) written = await merged;
   else {
-    before = await locate();
-    row = await updateMatched(ctx, model, { ...update, where: where(ctx.info.uniqueWhere(model, before)) });
+    const before = await locate();
+    written = { before, after: await updateMatched(ctx, model, { ...update, where: where(ctx.info.uniqueWhere(model, before)) }) };
   }
   // No row matched (or it changed after a before-image read ahead), or the values were refused: the transaction decides.
-  if (!row) return undefined;
-  recordCommitted(ctx, model, 'updated', before, columnsOf(ctx, model, row));
+  if (!written?.after) return undefined;
+  recordCommitted(ctx, model, 'updated', written.before, columnsOf(ctx, model, written.after));
   // Readable: the WHERE said so.
-  return returning.finish(row, true);
+  return returning.finish(written.after, true);
 }
 
 /** The row `update` wrote (direct SQL where it compiles), or null when no row matched or the values were refused. */
