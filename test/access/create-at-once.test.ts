@@ -55,6 +55,31 @@ describeEachProvider('access rules: a create its data settles', (provider) => {
     expect(Object.keys(committed[0]![1]!.after!).sort()).toEqual(['authorId', 'body', 'createdAt', 'id', 'parentId', 'postId']);
   });
 
+  it.runIf(provider === 'postgresql')('answers the selection from the create itself when the created rows are all its relation shows', async () => {
+    const verbs = () => dataStatements(t.queries).map((q) => q.trim().split(/\s/)[0]);
+    const events = () => committed.flatMap((batch) => batch.map((e) => [e.model, Object.keys(e.after!).length]));
+    // Every rule true: the relation's selection has no filter, so Prisma's own SELECT answers it.
+    expect(await trusting.post.create(nested('answered', [s.users.bob.id, s.users.bob.id]))).toEqual({ slug: 'answered', comments: [{ body: 'c0' }, { body: 'c1' }] });
+    expect(verbs()).toEqual(['INSERT', 'INSERT', 'SELECT']);
+    expect(events()).toEqual([['Post', 13], ['Comment', 6], ['Comment', 6]]);
+    // A relation the caller did not select is loaded for the events and left out of the answer.
+    committed.splice(0);
+    const { select: _, ...unselected } = nested('unselected', [s.users.bob.id]);
+    expect(await trusting.post.create({ ...unselected, select: { slug: true } })).toEqual({ slug: 'unselected' });
+    expect(events()).toEqual([['Post', 13], ['Comment', 6]]);
+    // A page as large as what was created (the default page size, say) shows every created row.
+    t.resetQueries();
+    const whole = nested('whole', [s.users.bob.id, s.users.bob.id]);
+    expect(await trusting.post.create({ ...whole, select: { slug: true, comments: { select: { body: true }, take: 2 } } })).toEqual({ slug: 'whole', comments: [{ body: 'c0' }, { body: 'c1' }] });
+    expect(verbs()).toEqual(['INSERT', 'INSERT', 'SELECT']);
+    // A smaller page may not be every created row: read back after the create.
+    t.resetQueries();
+    const paged = nested('paged', [s.users.bob.id, s.users.bob.id]);
+    const page = { ...paged, select: { slug: true, comments: { select: { body: true }, orderBy: { id: 'desc' }, take: 1 } } };
+    expect(await trusting.post.create(page)).toEqual({ slug: 'paged', comments: [{ body: 'c1' }] });
+    expect(verbs()).toEqual(['INSERT', 'INSERT', 'SELECT', 'SELECT']);
+  });
+
   it('a plain create is its INSERT … RETURNING alone: no transaction, no read-back', async () => {
     expect(await bob.post.create({ data: { title: 'p', slug: 'plain', status: 'PUBLISHED', authorId: s.users.bob.id }, select: { slug: true } })).toEqual({ slug: 'plain' });
     expect(t.queries.map((q) => q.trim().split(/\s/)[0])).toEqual(['INSERT']);

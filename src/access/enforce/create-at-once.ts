@@ -15,8 +15,9 @@ import { columnsOf, splitData, staticDefaults, toArray } from './write-helpers.t
  * is readable by them too, no observer acts in the transaction (`beforeWrite`, `beforeCommit`),
  * and nested operations (on PostgreSQL) are only `create`s of scalar rows tied by a foreign key.
  * Every column of every created row becomes a change event once it commits. Answers the caller's
- * selection (from the INSERT's RETURNING when nothing is nested, else read back), or undefined
- * where any of that does not hold (createRow, in a transaction, then writes).
+ * selection from the create's own result (read back after it when the selection filters or pages
+ * a created relation), or undefined where any of that does not hold (createRow, in a
+ * transaction, then writes).
  */
 export async function createRowAtOnce(ctx: AccessContext, model: Model, args: Row): Promise<unknown> {
   const { data } = args;
@@ -35,22 +36,57 @@ export async function createRowAtOnce(ctx: AccessContext, model: Model, args: Ro
   }
   await checkForeignKeys(ctx, model, root.scalars);
   for (const [relation, rows] of children) for (const row of rows) await checkForeignKeys(ctx, relation.target, row);
-  const delegate = ctx.db[ctx.info.delegate(model)];
-  if (!children.length) {
-    const returning = await planReturning(ctx, model, args);
-    const created = await delegate.create({ data, select: returning.select });
-    recordAllCommitted(ctx, [[model, 'created', null, columnsOf(ctx, model, created)]]);
-    // Readable: its values said so.
-    return returning.finish(created, true);
-  }
-  const select: Row = { ...ctx.info.scalarSelect(model) };
-  for (const [relation] of children) select[relation.field.name] = { select: ctx.info.scalarSelect(relation.target) };
-  const created = await delegate.create({ data, select });
+  const returning = await planReturning(ctx, model, args);
+  const answer = answerWithChildren(ctx, returning.select, children);
+  // A relation selection the created rows alone may not answer (a filter, a page): read back after.
+  const select = answer?.select ?? { ...ctx.info.scalarSelect(model), ...Object.fromEntries(children.map(([r]) => [r.field.name, { select: ctx.info.scalarSelect(r.target) }])) };
+  const created = await ctx.db[ctx.info.delegate(model)].create({ data, select });
   const row = columnsOf(ctx, model, created);
   const changes: [Model, ChangeKind, null, Row][] = [[model, 'created', null, row]];
-  for (const [relation] of children) for (const child of toArray(created[relation.field.name] as Row | Row[])) changes.push([relation.target, 'created', null, child]);
+  for (const [relation] of children) {
+    for (const child of toArray(created[relation.field.name] as Row | Row[])) changes.push([relation.target, 'created', null, columnsOf(ctx, relation.target, child)]);
+  }
   recordAllCommitted(ctx, changes);
-  return readBack(ctx, model, row, args);
+  if (!answer) return readBack(ctx, model, row, args);
+  answer.strip(created);
+  // Readable: its values said so.
+  return returning.finish(created, true);
+}
+
+const answerable = new Set(['select', 'include', 'orderBy', 'where', 'take']);
+
+/**
+ * The caller's selection (read rules planned in) with every column of every created row added,
+ * for change capture, and `strip` to take out again what the caller did not ask for; undefined
+ * when a created relation's selection filters or pages it (the rows it shows are then not all the
+ * rows created: a `where`, a `skip`, a cursor, a `take` below their number). A new row's related
+ * rows are exactly the ones created with it.
+ */
+function answerWithChildren(ctx: AccessContext, selection: Row, children: [RelationInfo, Row[]][]) {
+  const select: Row = { ...selection };
+  const added: [string, string[] | 'all'][] = [];
+  for (const [relation, rows] of children) {
+    const name = relation.field.name;
+    const columns = ctx.info.scalarSelect(relation.target);
+    const asked = select[name] as Row | boolean | undefined;
+    if (!asked) {
+      select[name] = { select: columns };
+      added.push([name, 'all']);
+    } else if (asked !== true) {
+      const showsAll = (asked.take === undefined || asked.take >= rows.length) && !Object.keys(asked.where ?? {}).length;
+      if (!showsAll || !Object.keys(asked).every((key) => answerable.has(key))) return undefined;
+      if (!asked.select) continue; // an include: every column comes anyway
+      select[name] = { ...asked, select: { ...columns, ...asked.select } };
+      added.push([name, Object.keys(columns).filter((column) => !asked.select[column])]);
+    }
+  }
+  const strip = (row: Row) => {
+    for (const [name, columns] of added) {
+      if (columns === 'all') delete row[name];
+      else for (const child of toArray(row[name] as Row | Row[])) for (const column of columns) delete child[column];
+    }
+  };
+  return { select, strip };
 }
 
 /** A row's data split, when no observer acts on its model in the transaction and its values decide its create and field rules. */
