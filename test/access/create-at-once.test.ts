@@ -55,12 +55,13 @@ describeEachProvider('access rules: a create its data settles', (provider) => {
     expect(Object.keys(committed[0]![1]!.after!).sort()).toEqual(['authorId', 'body', 'createdAt', 'id', 'parentId', 'postId']);
   });
 
-  it.runIf(provider === 'postgresql')('answers the selection from the create itself when the created rows are all its relation shows', async () => {
-    const verbs = () => dataStatements(t.queries).map((q) => q.trim().split(/\s/)[0]);
+  it('answers the selection from the create itself when the created rows are all its relation shows (PostgreSQL)', async () => {
+    // SQLite's nested creates take the transaction (statements of their own); the answers and events are the same.
+    const statements = (verbs: string[]) => provider === 'postgresql' && expect(dataStatements(t.queries).map((q) => q.trim().split(/\s/)[0])).toEqual(verbs);
     const events = () => committed.flatMap((batch) => batch.map((e) => [e.model, Object.keys(e.after!).length]));
     // Every rule true: the relation's selection has no filter, so Prisma's own SELECT answers it.
     expect(await trusting.post.create(nested('answered', [s.users.bob.id, s.users.bob.id]))).toEqual({ slug: 'answered', comments: [{ body: 'c0' }, { body: 'c1' }] });
-    expect(verbs()).toEqual(['INSERT', 'INSERT', 'SELECT']);
+    statements(['INSERT', 'INSERT', 'SELECT']);
     expect(events()).toEqual([['Post', 13], ['Comment', 6], ['Comment', 6]]);
     // A relation the caller did not select is loaded for the events and left out of the answer.
     committed.splice(0);
@@ -71,13 +72,13 @@ describeEachProvider('access rules: a create its data settles', (provider) => {
     t.resetQueries();
     const whole = nested('whole', [s.users.bob.id, s.users.bob.id]);
     expect(await trusting.post.create({ ...whole, select: { slug: true, comments: { select: { body: true }, take: 2 } } })).toEqual({ slug: 'whole', comments: [{ body: 'c0' }, { body: 'c1' }] });
-    expect(verbs()).toEqual(['INSERT', 'INSERT', 'SELECT']);
+    statements(['INSERT', 'INSERT', 'SELECT']);
     // A smaller page may not be every created row: read back after the create.
     t.resetQueries();
     const paged = nested('paged', [s.users.bob.id, s.users.bob.id]);
     const page = { ...paged, select: { slug: true, comments: { select: { body: true }, orderBy: { id: 'desc' }, take: 1 } } };
     expect(await trusting.post.create(page)).toEqual({ slug: 'paged', comments: [{ body: 'c1' }] });
-    expect(verbs()).toEqual(['INSERT', 'INSERT', 'SELECT', 'SELECT']);
+    statements(['INSERT', 'INSERT', 'SELECT', 'SELECT']);
   });
 
   it('a plain create is its INSERT … RETURNING alone: no transaction, no read-back', async () => {
