@@ -38,8 +38,8 @@ export async function createRowAtOnce(ctx: AccessContext, model: Model, args: Ro
   for (const [relation, rows] of children) for (const row of rows) await checkForeignKeys(ctx, relation.target, row);
   const returning = await planReturning(ctx, model, args);
   const answer = answerWithChildren(ctx, returning.select, children);
-  // A relation selection the created rows alone may not answer (a filter, a page): read back after.
-  const select = answer?.select ?? { ...ctx.info.scalarSelect(model), ...Object.fromEntries(children.map(([r]) => [r.field.name, { select: ctx.info.scalarSelect(r.target) }])) };
+  // A relation selection the created rows alone may not answer (a filter, a page): the rows' columns now, read back after.
+  const { select } = answer ?? answerWithChildren(ctx, ctx.info.scalarSelect(model), children)!;
   const created = await ctx.db[ctx.info.delegate(model)].create({ data, select });
   const row = columnsOf(ctx, model, created);
   const changes: [Model, ChangeKind, null, Row][] = [[model, 'created', null, row]];

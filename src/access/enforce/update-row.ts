@@ -84,11 +84,11 @@ export async function updateRowDirectly(ctx: AccessContext, model: Model, args: 
   if (readAfter === undefined || checkAfter === undefined) return undefined;
   const fields = Object.keys(scalars).map((f): [string, Filter] => [f, ctx.rules.field(model.name, f, 'update')]);
   const filters = [rule, ...fields.map(([, r]) => r), readAfter, checkAfter];
+  await checkForeignKeys(ctx, model, scalars);
   if (captured) {
     const fieldRules = fields.filter(([, r]) => r !== true);
     return updateCapturedRow(ctx, model, args, scalars, filters, () => locateRow(ctx, model, args.where, 'update', { fields: fieldRules }));
   }
-  await checkForeignKeys(ctx, model, scalars);
   const { select, include, omit } = args;
   const planned = await planRead(ctx, model, { select, include, omit }, { unique: true });
   const row = await updateMatched(ctx, model, { ...planned.args, where: narrow(model, rewriteWhere(ctx, model, args.where), ...filters), data: scalars });
@@ -104,7 +104,6 @@ export async function updateRowDirectly(ctx: AccessContext, model: Model, args: 
  * (else from `locate`, a SELECT ahead of it). `filters` are evaluated on the row as it was.
  */
 async function updateCapturedRow(ctx: AccessContext, model: Model, args: Row, scalars: Row, filters: Filter[], locate: () => Promise<Row>): Promise<unknown> {
-  await checkForeignKeys(ctx, model, scalars);
   const returning = await planReturning(ctx, model, args);
   const update = { select: returning.select, data: scalars };
   const where = (key: Where | undefined) => narrow(model, key, ...filters);

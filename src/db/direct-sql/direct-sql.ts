@@ -64,14 +64,16 @@ export function createDirectSql(factory: SqlMigrationAwareDriverAdapterFactory, 
       options.onQuery?.({ query: statement.sql, params: JSON.stringify(statement.args), duration: performance.now() - started });
     }
   };
-  /** Result columns `from`…`to` of a row as Prisma's values, by field name. */
-  const toRow = (fields: Field[], values: unknown[], from = 0, to = fields.length) => {
-    const row: Record<string, unknown> = {};
-    for (let i = from; i < to; i++) row[fields[i]!.name] = tables.fromColumn(fields[i]!)(values[i]);
-    return row;
+  /** Turns result columns `from`…`to` of a statement's rows into Prisma's values, by field name (the conversions looked up once). */
+  const rowsOf = (fields: Field[], from = 0, to = fields.length) => {
+    const convert = fields.map((f) => tables.fromColumn(f));
+    return (values: unknown[]) => {
+      const row: Record<string, unknown> = {};
+      for (let i = from; i < to; i++) row[fields[i]!.name] = convert[i]!(values[i]);
+      return row;
+    };
   };
-  const run = async (model: Model, on: SqlDriverAdapter, statement: CompiledStatement) =>
-    (await query(model, on, statement)).map((values) => toRow(statement.fields, values));
+  const run = async (model: Model, on: SqlDriverAdapter, statement: CompiledStatement) => (await query(model, on, statement)).map(rowsOf(statement.fields));
   /** An UPDATE's one row (its values, unconverted), or null when none matched or the database refused the values. */
   const write = (model: Model, on: SqlDriverAdapter, statement: UpdateStatement) =>
     query(model, on, statement).then((rows) => rows[0] ?? null, (error) => (refusedValues(error) ? null : Promise.reject(error)));
@@ -85,14 +87,14 @@ export function createDirectSql(factory: SqlMigrationAwareDriverAdapterFactory, 
     update(model, args) {
       const on = adapter;
       const update = on && compileUpdate(tables, model, args);
-      return update ? write(model, on, update).then((values) => values && toRow(update.fields, values)) : undefined;
+      return update ? write(model, on, update).then((values) => values && rowsOf(update.fields)(values)) : undefined;
     },
     updateReturningBefore(model, args) {
       const on = adapter;
       const update = on && compileUpdate(tables, model, args, true);
       if (!update) return undefined;
       const { fields, before } = update;
-      return write(model, on, update).then((values) => values && { before: toRow(fields, values, 0, before), after: toRow(fields, values, before) });
+      return write(model, on, update).then((values) => values && { before: rowsOf(fields, 0, before)(values), after: rowsOf(fields, before)(values) });
     },
     aggregate(model, method, args) {
       const on = adapter;
