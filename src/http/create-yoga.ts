@@ -11,9 +11,10 @@ import { createMaskError } from './mask-error.ts';
 import { useBodySizeLimit } from './use-body-size-limit.ts';
 import { useErrorCodes } from './use-error-codes.ts';
 import { renderGraphiQLPage, useResponseDelivery } from './use-response-delivery.ts';
-import { useOperationLimits } from './use-operation-limits.ts';
+import { operationLimitRules, useOperationLimits } from './use-operation-limits.ts';
 import { useReadyEndpoint } from './use-ready-endpoint.ts';
 import { useRequestDeadline } from './use-request-deadline.ts';
+import { rulesAddedBy, useValidationCache } from './use-validation-cache.ts';
 import type { LimitsConfig } from '../config/index.ts';
 
 export interface YogaOptions {
@@ -62,11 +63,14 @@ export type CairnYoga = YogaServerInstance<Record<string, unknown>, Context>;
 
 /**
  * graphql-yoga at /graphql with /health (process up) and /ready (schema in the database). Plugins
- * in order: the request log sees every request, error codes and limits come before anything runs.
+ * in order: the validation cache first, the request log sees every request, error codes and
+ * limits come before anything runs.
  */
 export function createCairnYoga(options: YogaOptions): CairnYoga {
   const { auth, logger } = options;
+  const deferStream = useDeferStream();
   const plugins = [
+    useValidationCache([...operationLimitRules(options.limits), ...rulesAddedBy(deferStream)]),
     useRequestLog(logger),
     useErrorCodes({ suggestions: options.limits.suggestions }),
     ...(options.plugins ?? []),
@@ -77,7 +81,8 @@ export function createCairnYoga(options: YogaOptions): CairnYoga {
     auth?.plugins.clientAddress,
     auth?.plugins.sessionCookies,
     auth?.plugins.oauthRoutes,
-    useDeferStream(),
+    // Its validation rules are useValidationCache's.
+    { onSchemaChange: deferStream.onSchemaChange },
     ...(options.streamingPlugins ?? []),
     ...(options.appPlugins ?? []),
     ...useResponseDelivery(options),
@@ -90,6 +95,8 @@ export function createCairnYoga(options: YogaOptions): CairnYoga {
     batching: options.limits.maxBatch > 0 && { limit: options.limits.maxBatch },
     // Replaced by useBodySizeLimit (same limit, without re-streaming every body).
     maxRequestBodySize: false,
+    // Documents stay cached by yoga; their validation is useValidationCache's.
+    parserAndValidationCache: { validationCache: false },
     graphiql: options.graphiql ? { title: 'Cairn', defaultQuery: exampleQuery(options.schema) } : false,
     ...(options.graphiql && { renderGraphiQL: renderGraphiQLPage }),
     // WebSocket operations come through yoga.getEnveloped with their connection params.

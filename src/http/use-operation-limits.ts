@@ -1,7 +1,7 @@
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { GraphQLError, NoSchemaIntrospectionCustomRule, parse, type ValidationContext } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, parse, type ValidationContext, type ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { LimitsConfig } from '../config/index.ts';
 import { limitExceeded } from '../errors.ts';
@@ -17,28 +17,34 @@ export interface OperationLimitsOptions {
 /** Reads the numbers out of GraphQL Armor's messages (`… limit of 12 exceeded, found 25.`). */
 const armorFound = (error: GraphQLError) => Number(/found (\d+)/.exec(error.message)?.[1] ?? NaN);
 
-/**
- * Every operation limit, checked before anything executes: tokens while parsing (graphql-js's own
- * `maxTokens`, which stops the lexer), depth, aliases and directives (GraphQL Armor's rules),
- * introspection (off unless configured), input literals during validation; then the variables'
- * size and the cost (which needs the variables' `take`/`first`) just before execution. Each
- * refusal is BAD_USER_INPUT naming the limit (`extensions.limit`), its maximum and the value.
- */
-export function useOperationLimits({ limits, maxPageSize }: OperationLimitsOptions): Plugin {
-  const bounds: InputBounds = { maxList: limits.maxInputList, maxDepth: limits.maxInputDepth, maxString: limits.maxStringLength };
+/** The validation rules of the operation limits: depth, aliases, directives, input literals, introspection. */
+export function operationLimitRules(limits: LimitsConfig): ValidationRule[] {
   const armor = (limit: 'maxDepth' | 'maxAliases' | 'maxDirectives', what: string, envVar: string) => ({
     n: limits[limit],
     propagateOnRejection: false,
     onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(limitExceeded(what, limit, envVar, limits[limit], armorFound(error)))],
   });
-  const rules = [
+  return [
     maxDepthRule(armor('maxDepth', 'The query depth', 'CAIRN_MAX_DEPTH')),
     maxAliasesRule(armor('maxAliases', 'The number of aliases', 'CAIRN_MAX_ALIASES')),
     maxDirectivesRule(armor('maxDirectives', 'The number of directives', 'CAIRN_MAX_DIRECTIVES')),
-    inputSizeRule(bounds),
+    inputSizeRule(inputBounds(limits)),
     !limits.introspection && NoSchemaIntrospectionCustomRule,
   ].filter((rule) => rule !== false);
+}
 
+const inputBounds = (limits: LimitsConfig): InputBounds => ({ maxList: limits.maxInputList, maxDepth: limits.maxInputDepth, maxString: limits.maxStringLength });
+
+/**
+ * Every operation limit, checked before anything executes: tokens while parsing (graphql-js's own
+ * `maxTokens`, which stops the lexer), depth, aliases and directives (GraphQL Armor's rules),
+ * introspection (off unless configured), input literals during validation (`operationLimitRules`,
+ * which useValidationCache adds); then the variables' size and the cost (which needs the
+ * variables' `take`/`first`) just before execution. Each refusal is BAD_USER_INPUT naming the
+ * limit (`extensions.limit`), its maximum and the value.
+ */
+export function useOperationLimits({ limits, maxPageSize }: OperationLimitsOptions): Plugin {
+  const bounds = inputBounds(limits);
   // yoga's parser cache hands the same DocumentNode to repeated operations: unless a variable sets
   // a page size (`take: $n`), their cost is fixed, so it is worked out once per document.
   const fixedCosts = new WeakMap<object, Map<string, number>>();
@@ -76,9 +82,6 @@ export function useOperationLimits({ limits, maxPageSize }: OperationLimitsOptio
           throw error;
         }
       });
-    },
-    onValidate({ addValidationRule }) {
-      for (const rule of rules) addValidationRule(rule);
     },
     onExecute({ args, setResultAndStopExecution }) {
       beforeRun({ args, stop: (error) => setResultAndStopExecution({ errors: [error] }) });

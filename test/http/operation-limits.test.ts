@@ -46,6 +46,21 @@ describeEachProvider('operation limits (production defaults)', (provider) => {
     expectRefused(t, await gql(`{ ${small} }`), 'maxAliases', 31);
   });
 
+  it('answers a repeated document from the validation cache with the same refusal (limits, @defer/@stream rules, unknown fields)', async () => {
+    const deep = nested(24);
+    const streamOnScalar = '{ postsCount @stream(initialCount: 1) }';
+    const unknownField = '{ posts(take: 1) { nope } }';
+    for (let round = 0; round < 2; round++) {
+      expectRefused(t, await gql(deep), 'maxDepth', 25);
+      const deferred = await gql(streamOnScalar);
+      expect(deferred.errors?.map((e) => [e.extensions.code, e.message])).toEqual([['BAD_USER_INPUT', expect.stringMatching(/Stream directive cannot be used on non-list field/)]]);
+      const unknown = await gql(unknownField);
+      expect(unknown.errors?.map((e) => [e.extensions.code, e.message])).toEqual([['BAD_USER_INPUT', expect.stringMatching(/Cannot query field "nope"/)]]);
+      expect(dataStatements(t.queries)).toEqual([]);
+      expect((await gql('{ postsCount }')).data).toEqual({ postsCount: expect.any(Number) });
+    }
+  });
+
   it('refuses more than 50 directives', async () => {
     const fields = Array.from({ length: 51 }, () => 'postsCount @include(if: true)').join(' ');
     expectRefused(t, await gql(`{ ${fields} }`), 'maxDirectives', 51);
