@@ -4,12 +4,12 @@
 // req/s of each and B's change. For deciding whether a change is worth keeping, not for the README table.
 // Flags: --base DIR · --shapes a,b (default byId,page,nested,connection) · --rounds N (default 6)
 //        --duration S (default 3) · --viewer session|anonymous (default session)
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadGenerated } from '../src/db/index.ts';
 import { prepareDatabase } from './dataset/prepare-database.ts';
 import { parseBenchArgs } from './lib/args.ts';
+import { baseCheckout } from './lib/base-checkout.ts';
 import { measureCell, probe, type CellResult } from './lib/load.ts';
 import { benchDir, rootDir } from './lib/paths.ts';
 import { startServer, type ServerHandle } from './lib/server-process.ts';
@@ -25,14 +25,8 @@ const { values } = parseArgs({
     viewer: { type: 'string', default: 'session' },
   },
 });
-if (!values.base || !existsSync(join(values.base, 'bench', 'servers', 'cairn.ts'))) throw new Error('--base must be a Cairn checkout (with bench/servers/cairn.ts)');
-const base = values.base.replace(/\/$/, '');
-// A bare worktree has neither dependencies nor generated clients: it borrows this checkout's.
-for (const path of ['node_modules', join('examples', 'blog', 'src', 'generated')]) {
-  if (existsSync(join(base, path))) continue;
-  mkdirSync(dirname(join(base, path)), { recursive: true });
-  symlinkSync(join(rootDir, path), join(base, path));
-}
+if (!values.base) throw new Error('--base is required');
+const base = baseCheckout(values.base);
 const args = parseBenchArgs(['--db', 'postgresql'], process.env);
 const generated = await loadGenerated(join(rootDir, 'examples', 'blog', 'src', 'generated'), 'postgresql');
 const database = await prepareDatabase(args, generated, (line) => console.log(line));

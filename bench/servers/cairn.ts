@@ -36,6 +36,8 @@ await runServerProcess(async () => {
       CAIRN_SCHEMA: `${rootDir}/examples/blog/prisma/schema.prisma`,
       CAIRN_STORAGE_DIR: filesDir,
       CAIRN_STORAGE_SECRET: randomBytes(24).toString('hex'),
+      // A runner's own settings (bench/instructions.ts slows time-driven work down).
+      ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('CAIRN_'))),
     },
     { databaseUrl: url, host: '127.0.0.1', port: 0, syncSchema: 'off', dbPoolSize: poolSize },
   );
