@@ -3,7 +3,7 @@ import type { WriteObserver } from '../../events/index.ts';
 import { createChangeCapture } from './change-capture.ts';
 import { createPolicyClient, type AccessClient } from './create-policy-client.ts';
 import { createModelInfo } from './model-info.ts';
-import { createViewerRules, type ResolvedRules, trustedRules, type Viewer } from '../rules/index.ts';
+import { type ResolvedRules, trustedRules, type Viewer, viewerRulesCache } from '../rules/index.ts';
 
 export interface AccessPolicyOptions {
   /** The rules `resolveRules` read from the datamodel. */
@@ -39,9 +39,10 @@ export interface AccessPolicy {
 export function createAccessPolicy({ rules, explain = false, observers = [], onObserverError = console.error }: AccessPolicyOptions): AccessPolicy {
   const info = createModelInfo(rules.datamodel);
   const capture = createChangeCapture(info, observers);
+  const rulesFor = viewerRulesCache(rules);
   return {
     rules,
-    clientFor: (db, viewer) => createPolicyClient({ db, rules: createViewerRules(rules, viewer), info, explain, inTransaction: false, capture, report: onObserverError }),
+    clientFor: (db, viewer) => createPolicyClient({ db, rules: rulesFor(viewer), info, explain, inTransaction: false, capture, report: onObserverError }),
     sudo(db) {
       // Decided per use, as observers may be added after this client is handed out (auth gets it at boot).
       let trusted: DbClient | undefined;

@@ -2,12 +2,27 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Datamodel } from '../../db/index.ts';
 import { resolveRules } from './resolve-rules.ts';
-import { alwaysAllowed, createViewerRules, readRuleColumns } from './viewer-rules.ts';
+import { alwaysAllowed, createViewerRules, readRuleColumns, viewerRulesCache } from './viewer-rules.ts';
 
 const blog = JSON.parse(readFileSync(new URL('../../../examples/blog/src/generated/sqlite/datamodel.json', import.meta.url), 'utf8')) as Datamodel;
 const rules = resolveRules(blog);
 const user = { id: 3, roles: ['user'] };
 const admin = { id: 1, roles: ['admin'] };
+
+describe('viewerRulesCache', () => {
+  it('shares one compiled set per viewer (id and roles), keeps the most recent ones, and freezes what it shares', () => {
+    const rulesFor = viewerRulesCache(rules, 2);
+    const first = rulesFor({ id: 3, roles: ['user'] });
+    expect(rulesFor({ id: 3, roles: ['user'] })).toBe(first);
+    expect(rulesFor({ id: '3', roles: ['user'] })).not.toBe(first);
+    expect(rulesFor({ id: 3, roles: ['user', 'admin'] })).not.toBe(first);
+    expect(rulesFor(null)).toBe(rulesFor(null));
+    // Two others seen since: the first was dropped and is compiled afresh.
+    expect(rulesFor({ id: 3, roles: ['user'] })).not.toBe(first);
+    const filter = first.model('Post', 'delete') as { AND: unknown[] };
+    expect(() => filter.AND.push({ id: 1 })).toThrow(TypeError);
+  });
+});
 
 describe('createViewerRules', () => {
   it('ORs the allows and lets every deny win', () => {

@@ -63,7 +63,7 @@ class CompiledViewerRules implements ViewerRules {
   #cached(key: string, make: () => Filter): Filter {
     this.#memo ??= new Map();
     let value = this.#memo.get(key);
-    if (value === undefined) this.#memo.set(key, (value = make()));
+    if (value === undefined) this.#memo.set(key, (value = deepFreeze(make())));
     return value;
   }
   #modelSet(model: string, op: ModelOperation): RuleSet {
@@ -94,8 +94,35 @@ class CompiledViewerRules implements ViewerRules {
   }
 }
 
+/** Frozen, so a consumer that modified a filter (shared by every request of the viewer) would throw, not leak. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}
+
 export function createViewerRules(resolved: ResolvedRules, viewer: Viewer | null): ViewerRules {
   return new CompiledViewerRules(resolved, viewer);
+}
+
+/**
+ * `createViewerRules` shared by every request of the same viewer (id and roles: all a rule reads
+ * of `auth()`), so a signed-in user's rules are compiled once, not on every request. Its filters
+ * are frozen (see `#cached`). The `size` most recently seen viewers are kept.
+ */
+export function viewerRulesCache(resolved: ResolvedRules, size = 1000): (viewer: Viewer | null) => ViewerRules {
+  const cache = new Map<string, ViewerRules>();
+  return (viewer) => {
+    const key = viewer ? `${typeof viewer.id}:${viewer.id}\u0000${viewer.roles.join('\u0000')}` : '';
+    let rules = cache.get(key);
+    if (rules) cache.delete(key);
+    else rules = createViewerRules(resolved, viewer);
+    cache.set(key, rules);
+    if (cache.size > size) cache.delete(cache.keys().next().value!);
+    return rules;
+  };
 }
 
 /**
