@@ -6,14 +6,10 @@
 //        --duration S (default 3) · --viewer session|anonymous (default session)
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadGenerated } from '../src/db/index.ts';
-import { prepareDatabase } from './dataset/prepare-database.ts';
-import { parseBenchArgs } from './lib/args.ts';
-import { baseCheckout } from './lib/base-checkout.ts';
+import { baseCheckout, comparisonSetup } from './lib/comparison.ts';
 import { measureCell, probe, type CellResult } from './lib/load.ts';
 import { benchDir, rootDir } from './lib/paths.ts';
 import { startServer, type ServerHandle } from './lib/server-process.ts';
-import { ensureNativeNode } from './lib/toolchain.ts';
 import { shapes as allShapes } from './shapes.ts';
 
 const { values } = parseArgs({
@@ -27,19 +23,7 @@ const { values } = parseArgs({
 });
 if (!values.base) throw new Error('--base is required');
 const base = baseCheckout(values.base);
-const args = parseBenchArgs(['--db', 'postgresql'], process.env);
-const generated = await loadGenerated(join(rootDir, 'examples', 'blog', 'src', 'generated'), 'postgresql');
-const database = await prepareDatabase(args, generated, (line) => console.log(line));
-const toolchain = ensureNativeNode((line) => console.log(line));
-if (!toolchain.ok) throw new Error(toolchain.reason);
-const env = {
-  BENCH_URL: database.url,
-  BENCH_PG_URL: database.pg!.url,
-  BENCH_PG_SCHEMA: database.pg!.schema,
-  BENCH_SQLITE_FILE: '',
-  BENCH_POOL_SIZE: '10',
-  BENCH_CAIRN_VIEWER: values.viewer,
-};
+const { args, database, node, env } = await comparisonSetup(values.viewer);
 // Write shapes run only when named (create adds rows to the dataset; update rewrites a body).
 const shapes = allShapes.filter((s) => values.shapes.split(',').includes(s.name));
 const rounds = Number(values.rounds);
@@ -47,9 +31,9 @@ const options = { connections: args.connections, warmup: 0, duration: Number(val
 
 const servers: ServerHandle[] = [];
 try {
-  const a = await startServer({ name: 'A', script: join(base, 'bench', 'servers', 'cairn.ts'), node: toolchain.node, env });
+  const a = await startServer({ name: 'A', script: join(base, 'bench', 'servers', 'cairn.ts'), node, env });
   servers.push(a);
-  const b = await startServer({ name: 'B', script: join(benchDir, 'servers', 'cairn.ts'), node: toolchain.node, env });
+  const b = await startServer({ name: 'B', script: join(benchDir, 'servers', 'cairn.ts'), node, env });
   servers.push(b);
   console.log(`A: ${base}\nB: ${rootDir}\n${rounds} rounds × ${options.duration} s per server and shape, alternating\n`);
   console.log(`${'shape'.padEnd(11)} ${'A CPU ms/req'.padStart(13)} ${'B CPU ms/req'.padStart(13)} ${'B vs A'.padStart(8)} ${'A req/s'.padStart(8)} ${'B req/s'.padStart(8)}`);

@@ -13,14 +13,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, chmodSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseBenchArgs } from './lib/args.ts';
-import { baseCheckout } from './lib/base-checkout.ts';
-import { loadGenerated } from '../src/db/index.ts';
-import { rootDir } from './lib/paths.ts';
+import { baseCheckout, comparisonSetup } from './lib/comparison.ts';
 import { requestBody, requestPath } from './lib/load.ts';
+import { rootDir } from './lib/paths.ts';
 import { startServer, type ServerHandle } from './lib/server-process.ts';
-import { ensureNativeNode } from './lib/toolchain.ts';
-import { prepareDatabase } from './dataset/prepare-database.ts';
 import { shapes as allShapes, type Shape } from './shapes.ts';
 
 const { values } = parseArgs({
@@ -31,19 +27,11 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '300' },
   },
 });
-const args = parseBenchArgs(['--db', 'postgresql'], process.env);
-const generated = await loadGenerated(join(rootDir, 'examples', 'blog', 'src', 'generated'), 'postgresql');
-const database = await prepareDatabase(args, generated, (line) => console.log(line));
-const toolchain = ensureNativeNode((line) => console.log(line));
-if (!toolchain.ok) throw new Error(toolchain.reason);
+const setup = await comparisonSetup('session');
+const { database } = setup;
 const shapes = allShapes.filter((s) => values.shapes.split(',').includes(s.name) && !s.write);
 const env = {
-  BENCH_URL: database.url,
-  BENCH_PG_URL: database.pg!.url,
-  BENCH_PG_SCHEMA: database.pg!.schema,
-  BENCH_SQLITE_FILE: '',
-  BENCH_POOL_SIZE: '10',
-  BENCH_CAIRN_VIEWER: 'session',
+  ...setup.env,
   // Work that runs on a clock would land in the count by how long the (slowed) requests take:
   // the session cache's refresh lookup is put off past the run, job polling to once a minute.
   CAIRN_JOBS_POLL_MS: '60000',
@@ -54,7 +42,7 @@ const env = {
 const work = mkdtempSync(join(tmpdir(), 'cairn-callgrind-'));
 // fork() runs its execPath with Node's flags and the script: valgrind in front of the real node.
 const wrapper = join(work, 'node');
-writeFileSync(wrapper, `#!/bin/sh\nexec valgrind --tool=callgrind --instr-atstart=no --separate-threads=yes --smc-check=all-non-file --callgrind-out-file=${work}/out.%p '${toolchain.node}' "$@" 2>>${work}/valgrind.log\n`);
+writeFileSync(wrapper, `#!/bin/sh\nexec valgrind --tool=callgrind --instr-atstart=no --separate-threads=yes --smc-check=all-non-file --callgrind-out-file=${work}/out.%p '${setup.node}' "$@" 2>>${work}/valgrind.log\n`);
 chmodSync(wrapper, 0o755);
 
 const send = async (server: ServerHandle, shape: Shape, k: number) => {
