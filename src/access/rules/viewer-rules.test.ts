@@ -22,6 +22,14 @@ describe('viewerRulesCache', () => {
     const filter = first.model('Post', 'delete') as { AND: unknown[] };
     expect(() => filter.AND.push({ id: 1 })).toThrow(TypeError);
   });
+
+  it('tells viewers apart by every auth() field the rules may read', () => {
+    const withTenant = resolveRules(blog, { viewerFields: { id: { type: 'Id' }, roles: { type: 'String', list: true }, tenantId: { type: 'Int' } } });
+    const rulesFor = viewerRulesCache(withTenant);
+    const one = rulesFor({ id: 3, roles: ['user'], tenantId: 1 } as never);
+    expect(rulesFor({ id: 3, roles: ['user'], tenantId: 1 } as never)).toBe(one);
+    expect(rulesFor({ id: 3, roles: ['user'], tenantId: 2 } as never)).not.toBe(one);
+  });
 });
 
 describe('createViewerRules', () => {

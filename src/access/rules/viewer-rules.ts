@@ -108,14 +108,16 @@ export function createViewerRules(resolved: ResolvedRules, viewer: Viewer | null
 }
 
 /**
- * `createViewerRules` shared by every request of the same viewer (id and roles: all a rule reads
- * of `auth()`), so a signed-in user's rules are compiled once, not on every request. Its filters
- * are frozen (see `#cached`). The `size` most recently seen viewers are kept.
+ * `createViewerRules` shared by every request of the same viewer (the same values of every
+ * `auth()` field the rules may read: id and roles unless configured), so a signed-in user's rules
+ * are compiled once, not on every request. Its filters are frozen (see `#cached`). The `size` most
+ * recently seen viewers are kept.
  */
 export function viewerRulesCache(resolved: ResolvedRules, size = 1000): (viewer: Viewer | null) => ViewerRules {
   const cache = new Map<string, ViewerRules>();
+  const fields = Object.keys(resolved.viewerFields);
   return (viewer) => {
-    const key = viewer ? `${typeof viewer.id}:${viewer.id}\u0000${viewer.roles.join('\u0000')}` : '';
+    const key = viewer ? JSON.stringify(fields.map((field) => (viewer as unknown as Record<string, unknown>)[field] ?? null)) : '';
     let rules = cache.get(key);
     if (rules) cache.delete(key);
     else rules = createViewerRules(resolved, viewer);
