@@ -10,25 +10,32 @@ const user = { id: 3, roles: ['user'] };
 const admin = { id: 1, roles: ['admin'] };
 
 describe('viewerRulesCache', () => {
-  it('shares one compiled set per viewer (id and roles), keeps the most recent ones, and freezes what it shares', () => {
+  // What one request of the viewer compiled, as the next request sees it.
+  const compiled = (rules: ReturnType<ReturnType<typeof viewerRulesCache>>) => rules.model('Post', 'delete');
+
+  it('shares compiled filters per viewer (id and roles), keeps the most recent ones, and freezes what it shares', () => {
     const rulesFor = viewerRulesCache(rules, 2);
-    const first = rulesFor({ id: 3, roles: ['user'] });
-    expect(rulesFor({ id: 3, roles: ['user'] })).toBe(first);
-    expect(rulesFor({ id: '3', roles: ['user'] })).not.toBe(first);
-    expect(rulesFor({ id: 3, roles: ['user', 'admin'] })).not.toBe(first);
-    expect(rulesFor(null)).toBe(rulesFor(null));
+    const viewer = { id: 3, roles: ['user'] };
+    const first = rulesFor(viewer);
+    const filter = compiled(first);
+    const again = { id: 3, roles: ['user'] };
+    expect(compiled(rulesFor(again))).toBe(filter);
+    // Each request keeps its own viewer.
+    expect(rulesFor(again).viewer).toBe(again);
+    expect(compiled(rulesFor({ id: '3', roles: ['user'] }))).not.toBe(filter);
+    expect(compiled(rulesFor({ id: 3, roles: ['user', 'admin'] }))).not.toBe(filter);
+    expect(compiled(rulesFor(null))).toBe(compiled(rulesFor(null)));
     // Two others seen since: the first was dropped and is compiled afresh.
-    expect(rulesFor({ id: 3, roles: ['user'] })).not.toBe(first);
-    const filter = first.model('Post', 'delete') as { AND: unknown[] };
-    expect(() => filter.AND.push({ id: 1 })).toThrow(TypeError);
+    expect(compiled(rulesFor(viewer))).not.toBe(filter);
+    expect(() => (filter as { AND: unknown[] }).AND.push({ id: 1 })).toThrow(TypeError);
   });
 
   it('tells viewers apart by every auth() field the rules may read', () => {
     const withTenant = resolveRules(blog, { viewerFields: { id: { type: 'Id' }, roles: { type: 'String', list: true }, tenantId: { type: 'Int' } } });
     const rulesFor = viewerRulesCache(withTenant);
-    const one = rulesFor({ id: 3, roles: ['user'], tenantId: 1 } as never);
-    expect(rulesFor({ id: 3, roles: ['user'], tenantId: 1 } as never)).toBe(one);
-    expect(rulesFor({ id: 3, roles: ['user'], tenantId: 2 } as never)).not.toBe(one);
+    const one = compiled(rulesFor({ id: 3, roles: ['user'], tenantId: 1 } as never));
+    expect(compiled(rulesFor({ id: 3, roles: ['user'], tenantId: 1 } as never))).toBe(one);
+    expect(compiled(rulesFor({ id: 3, roles: ['user'], tenantId: 2 } as never))).not.toBe(one);
   });
 });
 

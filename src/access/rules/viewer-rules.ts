@@ -4,6 +4,7 @@ import { evaluateRule } from './evaluate-rule.ts';
 import { and, or, type Filter } from './filter.ts';
 import type { FieldOperation, ModelOperation, ResolvedRules, RuleSet } from './resolve-rules.ts';
 import type { Viewer } from './viewer.ts';
+import { deepFreeze } from '../../deep-freeze.ts';
 
 /** The rules compiled for one viewer, memoized for the request. */
 export interface ViewerRules {
@@ -29,15 +30,17 @@ const openByDefault = (op: ModelOperation) => op === 'post-update';
 
 /**
  * Built for every request, so it is a class: methods live on the prototype and the memo is
- * created on first use, instead of a dozen closures per request.
+ * created on first use, instead of a dozen closures per request. `memo`: compiled filters shared
+ * with other requests of a viewer with the same `auth()` values (viewerRulesCache).
  */
 class CompiledViewerRules implements ViewerRules {
   #memo: Map<string, Filter> | undefined;
   readonly resolved: ResolvedRules;
   readonly viewer: Viewer | null;
-  constructor(resolved: ResolvedRules, viewer: Viewer | null) {
+  constructor(resolved: ResolvedRules, viewer: Viewer | null, memo?: Map<string, Filter>) {
     this.resolved = resolved;
     this.viewer = viewer;
+    this.#memo = memo;
   }
 
   model(model: string, op: ModelOperation): Filter {
@@ -94,36 +97,27 @@ class CompiledViewerRules implements ViewerRules {
   }
 }
 
-/** Frozen, so a consumer that modified a filter (shared by every request of the viewer) would throw, not leak. */
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const item of Object.values(value)) deepFreeze(item);
-  }
-  return value;
-}
-
 export function createViewerRules(resolved: ResolvedRules, viewer: Viewer | null): ViewerRules {
   return new CompiledViewerRules(resolved, viewer);
 }
 
 /**
- * `createViewerRules` shared by every request of the same viewer (the same values of every
- * `auth()` field the rules may read: id and roles unless configured), so a signed-in user's rules
- * are compiled once, not on every request. Its filters are frozen (see `#cached`). The `size` most
- * recently seen viewers are kept.
+ * `createViewerRules` whose compiled filters are shared by every request of a viewer with the same
+ * values of every `auth()` field the rules may read (id and roles unless configured), so a
+ * signed-in user's rules are compiled once, not on every request. Each request still gets its own
+ * `viewer`. The filters are frozen (see `#cached`); those of the `size` most recently seen
+ * viewers are kept.
  */
 export function viewerRulesCache(resolved: ResolvedRules, size = 1000): (viewer: Viewer | null) => ViewerRules {
-  const cache = new Map<string, ViewerRules>();
+  const memos = new Map<string, Map<string, Filter>>();
   const fields = Object.keys(resolved.viewerFields);
   return (viewer) => {
     const key = viewer ? JSON.stringify(fields.map((field) => (viewer as unknown as Record<string, unknown>)[field] ?? null)) : '';
-    let rules = cache.get(key);
-    if (rules) cache.delete(key);
-    else rules = createViewerRules(resolved, viewer);
-    cache.set(key, rules);
-    if (cache.size > size) cache.delete(cache.keys().next().value!);
-    return rules;
+    const memo = memos.get(key) ?? new Map<string, Filter>();
+    memos.delete(key);
+    memos.set(key, memo);
+    if (memos.size > size) memos.delete(memos.keys().next().value!);
+    return new CompiledViewerRules(resolved, viewer, memo);
   };
 }
 

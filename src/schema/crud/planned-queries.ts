@@ -2,6 +2,7 @@ import { queryFromInfo } from '@pothos/plugin-prisma';
 import { isThenable } from '@pothos/core';
 import { getNamedType, GraphQLObjectType, type FieldNode, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { readsOnlyColumns } from './direct-columns.ts';
+import { deepFreeze } from '../../deep-freeze.ts';
 
 type ResolveWithQuery = (query: object, root: unknown, args: any, ctx: any, info: GraphQLResolveInfo) => unknown;
 
@@ -44,11 +45,6 @@ function fixedQuery(target: GraphQLObjectType, context: object, info: GraphQLRes
   const node = info.fieldNodes[0]!;
   if (info.fieldNodes.length !== 1 || !node.selectionSet || !readsOnlyColumns(node.selectionSet, target, info.fragments, true)) return null;
   const query = queryFromInfo({ context, info, awaitSelections: true });
+  // Shared across requests, so nothing downstream may change it (they copy; this makes sure).
   return isThenable(query) ? null : deepFreeze(query);
-}
-
-/** Shared across requests, so nothing downstream may change it (they copy; this makes sure). */
-function deepFreeze<T extends object>(value: T): T {
-  for (const inner of Object.values(value)) if (inner && typeof inner === 'object') deepFreeze(inner);
-  return Object.freeze(value);
 }
